@@ -201,9 +201,7 @@ def _profile_from_table(table: dict[str, Any], rules: Sequence[Rule], origin: st
     )
 
 
-def parse_rules_document(
-    document: dict[str, Any], origin: str
-) -> tuple[list[Rule], list[Profile]]:
+def parse_rules_document(document: dict[str, Any], origin: str) -> tuple[list[Rule], list[Profile]]:
     """Rules and (at most one) profile from one parsed TOML document."""
     profile_table = document.get("profile")
     profile_id = profile_table.get("id") if isinstance(profile_table, dict) else None

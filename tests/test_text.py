@@ -1,0 +1,197 @@
+"""Text-capture normaliser: the seed exactly, decoding, structure, removals, failures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from newsarchive.errors import NormaliseError
+from newsarchive.models import TEXT, Article, Capture
+from newsarchive.rules import default_rules
+from newsarchive.text import normalise_text_capture, render_text, segment, text_body
+
+SHARED = Path(__file__).parents[1] / ".." / "shared"
+SEED = SHARED / "seeds" / "000_ca8e793619a57354.txt"
+
+
+def make_capture(data: bytes, source: str = "raw/test.txt", url: str | None = None) -> Capture:
+    digest = hashlib.sha256(data).hexdigest()
+    return Capture(
+        data=data, media_type=TEXT, source=source, sha256=digest, capture_id=digest[:20], url=url
+    )
+
+
+def normalise(data: bytes | str, url: str | None = None) -> Article:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return normalise_text_capture(make_capture(raw, url=url), default_rules())
+
+
+@pytest.fixture(scope="module")
+def seed() -> Article:
+    if not SEED.exists():
+        pytest.skip(f"seed capture not found at {SEED}")
+    return normalise_text_capture(make_capture(SEED.read_bytes(), str(SEED)), default_rules())
+
+
+def test_seed_header_fields(seed: Article) -> None:
+    assert seed.section == "Europe"
+    assert seed.headline == "North Korean Ambassador to Italy Defects in Bid for La Dolce Vita"
+    assert seed.kicker == "ROMAN HOLIDAY"
+    assert seed.dek == (
+        "North Korea’s acting ambassador to Italy has apparently asked for political asylum"
+        " in Europe."
+    )
+    assert seed.dateline == "ROME"
+    assert seed.source == "The Daily Beast"
+    assert seed.bylines == ()
+    assert seed.published is None
+    assert seed.updated is None
+
+
+def test_seed_image_is_metadata(seed: Article) -> None:
+    assert len(seed.images) == 1
+    image = seed.images[0]
+    assert image.id == "nokorea_zqflm9"
+    assert image.credit == "REUTERS/Alessandro Bianchi / Reuters"
+    assert image.caption is None
+
+
+def test_seed_body(seed: Article) -> None:
+    paragraphs = seed.paragraphs
+    assert len(paragraphs) == 11
+    assert paragraphs[0].startswith("ROME—North Korea’s acting ambassador to Italy, Jo Song Gil,")
+    assert paragraphs[-1] == (
+        "Calls and emails to the North Korean embassy in Rome for comment were not answered"
+        " on Thursday."
+    )
+    body = "\n".join(paragraphs)
+    for unwanted in ("ADVERTISEMENT", "Got a tip", "nokorea_zqflm9", "REUTERS/"):
+        assert unwanted not in body
+    # Curly quotes and dashes survive exactly as published.
+    assert "“I didn’t want to see and let my children lead that life, like me,” he said." in body
+
+
+def test_seed_removals_name_their_rule_and_line(seed: Article) -> None:
+    removed = {r.text: r for r in seed.removed}
+    assert set(removed) == {"ADVERTISEMENT", "Got a tip? Send it to The Daily Beast here."}
+    assert removed["ADVERTISEMENT"].rule == "ad-marker"
+    assert removed["ADVERTISEMENT"].line == 18
+    assert removed["Got a tip? Send it to The Daily Beast here."].rule == "dailybeast-tip-line"
+    assert seed.profile == "dailybeast"
+
+
+def test_seed_identity_comes_from_the_capture(seed: Article) -> None:
+    digest = hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert seed.id == digest[:20]
+    assert seed.raw is None
+    assert seed.language == "en"
+
+
+def test_seed_rendered_text_normalises_to_the_same_article(seed: Article) -> None:
+    # The rendering carries the article, not the page's publisher cues (tip line).
+    again = normalise(render_text(seed))
+    ignored = {"id": None, "removed": (), "source": None, "profile": None}
+    assert again.evolve(**ignored) == seed.evolve(**ignored)
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n \t \r\n", "\u00a0\u200b\n".encode()])
+def test_empty_capture_is_an_error_naming_the_source(data: bytes) -> None:
+    with pytest.raises(NormaliseError, match=r"raw/empty\.txt: empty"):
+        normalise_text_capture(make_capture(data, "raw/empty.txt"), default_rules())
+
+
+def test_capture_without_body_is_an_error() -> None:
+    page = "Home\nNews\nSport\nSign in\nSubscribe\nPrivacy Policy\n"
+    with pytest.raises(NormaliseError, match=r"raw/menu\.txt: no article body"):
+        normalise_text_capture(make_capture(page.encode(), "raw/menu.txt"), default_rules())
+
+
+BODY = (
+    "The council voted on Tuesday to close the old harbour bridge to traffic for a year,"
+    " after engineers found that two of its steel supports had corroded badly."
+)
+SECOND = (
+    "Residents said they had been warned for years that the bridge was unsafe, and that the"
+    " repairs came far too late for the shops along the quay."
+)
+
+
+def test_windows_1252_crlf_and_nbsp_decode_to_clean_text() -> None:
+    text = f"Harbour Bridge To Close For A Year\r\n\r\n{BODY}\r\n\r\n{SECOND}\r\n"
+    data = text.replace("Residents said", "\u201cResidents\u201d\u00a0said").encode("cp1252")
+    article = normalise(data)
+    assert article.headline == "Harbour Bridge To Close For A Year"
+    assert article.paragraphs[1].startswith("“Residents” said")
+
+
+def test_whole_page_capture_keeps_article_and_drops_chrome() -> None:
+    page = "\n".join(
+        [
+            "Skip to main content",
+            "Home | News | Sport | Weather",
+            "Sign in",
+            "Harbour Bridge To Close For A Year",
+            BODY,
+            "Advertisement",
+            SECOND,
+            "Share this article",
+            "Most Read",
+            "Ten Things To Do This Weekend",
+            "Why Bridges Rust Faster Near The Sea",
+            "© 2025 Harbour Gazette Ltd. All rights reserved.",
+        ]
+    )
+    article = normalise(page)
+    assert article.headline == "Harbour Bridge To Close For A Year"
+    assert article.paragraphs == (BODY, SECOND)
+    assert article.source == "Harbour Gazette Ltd"
+    rules = {r.text: r.rule for r in article.removed}
+    assert rules["Advertisement"] == "ad-marker"
+    assert rules["Most Read"] == "most-read"
+    assert rules["Home | News | Sport | Weather"].startswith("classifier:")
+    assert rules["Why Bridges Rust Faster Near The Sea"].startswith("classifier:")
+
+
+def test_every_nonblank_line_gets_exactly_one_role() -> None:
+    page = f"Menu\nHeadline Of The Day Is Here\n\n{BODY}\n\nADVERTISEMENT\n{SECOND}\nShare\n"
+    seg = segment(page, default_rules())
+    assert [line.number for line in seg.lines] == [1, 2, 4, 6, 7, 8]
+    assert [line.role for line in seg.lines] == [
+        "removed",
+        "headline",
+        "body",
+        "removed",
+        "body",
+        "removed",
+    ]
+    assert all(line.rule for line in seg.lines if line.role == "removed")
+
+
+def test_profile_is_detected_from_the_url() -> None:
+    article = normalise(f"{BODY}\n\n{SECOND}\n", url="https://www.thedailybeast.com/x")
+    assert article.profile == "dailybeast"
+    assert article.source == "The Daily Beast"
+
+
+def test_caption_and_credit_attach_to_the_image_before_them() -> None:
+    page = "\n".join(
+        ["Harbour Bridge To Close For A Year", "bridge_rust_2025", "Photo: Ann Lee/Gazette", BODY]
+    )
+    article = normalise(page)
+    assert [(i.id, i.credit) for i in article.images] == [
+        ("bridge_rust_2025", "Photo: Ann Lee/Gazette")
+    ]
+    assert article.paragraphs == (BODY,)
+
+
+def test_text_body_returns_headline_and_body_without_boilerplate() -> None:
+    page = f"Sign in\nHarbour Bridge To Close For A Year\n{BODY}\nAdvertisement\n{SECOND}\n"
+    assert text_body(page.encode()) == "\n\n".join(
+        ["Harbour Bridge To Close For A Year", BODY, SECOND]
+    )
+
+
+def test_text_body_of_empty_input_is_empty() -> None:
+    assert text_body(b"") == ""
