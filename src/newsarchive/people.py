@@ -1,0 +1,249 @@
+"""Read the person names out of a byline.
+
+Publishers print bylines as ``By NAME``, ``BY NAME AND NAME``, ``By A, B and C``, ``NAME,
+CNN``, ``NAME | Reuters``, ``NAME Environment correspondent``, ``Von NAME``, ``Par NAME``,
+``Di NAME``, ``Por NAME``, often with a job title, an agency or a date after the names. The
+archive keeps the names only (the title and agency are not people).
+
+The hard part is saying no: ``By Tuesday the talks had collapsed.`` and ``Von Berlin aus
+fuhr er weiter.`` start like bylines. A line is a byline only when *every* piece after the
+prefix is a name, a job title, an agency or a date, and a line with no ``By``-style prefix
+must carry an agency or job title to count. A name is two to five capitalised words
+(particles such as ``de``, ``van``, ``al`` allowed), none of them a weekday or month, and not
+a known place. Names printed in capitals are title-cased; other names are kept as printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsarchive.datelines import lookup_place
+from newsarchive.dates import find_date
+
+__all__ = ["parse_byline"]
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word set written as one whitespace-separated string (long lists stay readable)."""
+    return frozenset(text.split())
+
+
+_PUNCTUATION = " .,;|·•—–-()"
+#: Bylines are short; anything longer is body text.
+_MAX_LENGTH = 160
+_MAX_NAMES = 8
+
+_PREFIX = re.compile(
+    r"^(?:(?:words|text|story|reporting|written|photos?\s+and\s+text)\s+)?"
+    r"(?:by|von|par|di|por|texto\s+de|texte\s+de|testo\s+di|text\s+von)\s*:?\s+",
+    re.IGNORECASE,
+)
+#: Separators between the names part and an agency or title part.
+_SECTION = re.compile(r"\s+[|·•/]\s+|\s+[—–-]\s+|\s*\(|\)\s*|\s*\|\s*")
+#: Separators between names (and between a name and its title).
+_LIST = re.compile(r"\s*[,;]\s*|\s+(?:and|&|und|et|e|y|with|mit|avec|con)\s+", re.IGNORECASE)
+_TRAILING_ROLE_WORDS = re.compile(
+    r"(?:[\s,:|·•—–-]+|\b(?:last\s+)?updated|\bpublished|\bposted|\bmodified|\bon|\ble|\bam"
+    r"|\bel|\bil|\bmis\s+[àa]\s+jour|\bpubli[ée]|\baktualisiert|\bver[öo]ffentlicht"
+    r"|\baggiornato|\bpubblicato|\bactualizado|\bpublicado)*$",
+    re.IGNORECASE,
+)
+
+_JOB_WORDS = _words(
+    """
+    writer writers reporter reporters correspondent correspondents editor editors columnist
+    contributor contributors staff analyst producer journalist photographer critic chief bureau
+    desk newsroom team writer-at-large reporting editing intern fellow presenter host anchor
+    commentator blogger author researcher
+    korrespondent korrespondentin redakteur redakteurin redaktion autor autorin reporterin
+    correspondant correspondante journaliste rédaction rédacteur rédactrice envoyé envoyée
+    corrispondente inviato inviata redazione giornalista corresponsal redacción redactor
+    redactora enviado enviada periodista
+    """
+)
+#: Words that open a job title before the job word (``Senior Political Correspondent``).
+_TITLE_MODIFIERS = _words(
+    """
+    senior chief deputy associate assistant executive managing political foreign economics
+    economic environment environmental science health technology tech business sports sport
+    culture arts legal diplomatic defence defense security education investigative national
+    international global europe european us uk washington white house world city metro
+    education social media climate energy markets finance financial crime courts digital
+    special north south east west america americas asia africa middle
+    """
+)
+_AGENCIES = frozenset(
+    agency.strip()
+    for agency in """
+    ap|associated press|the associated press|reuters|thomson reuters|afp|agence france-presse
+    |agence france presse|dpa|ansa|efe|agencia efe|europa press|bloomberg|bloomberg news|cnn
+    |cnn business|cnn wire|bbc|bbc news|upi|xinhua|kyodo|yonhap|tass|pa|pa media|press association
+    |nyt|the new york times|new york times|the washington post|washington post|the guardian
+    |guardian|the times|the telegraph|npr|fox news|abc news|cbs news|nbc news|politico|axios
+    |usa today|sky news|al jazeera|the daily beast|daily beast|agi|adnkronos|lusa|belga|anp
+    |apa|sda|keystone-sda|aap|cp|the canadian press|canadian press|dow jones|marketwatch
+    |le monde|le figaro|libération|der spiegel|spiegel|die zeit|zeit online|faz|süddeutsche zeitung
+    |corriere della sera|la repubblica|el país|el mundo|abc|rtve|ard|zdf|tagesschau|france 24
+    |franceinfo|rfi|rai|rainews|wire services|agencies|staff and agencies|staff|wires
+    """.replace("\n", "").split("|")
+    if agency.strip()
+)
+_NAME_PARTICLES = _words(
+    """
+    de del della der den di da dos das du des la le van von ter ten bin ibn al el y e zu af av
+    st. st
+    """
+)
+_NOT_NAME_WORDS = _words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march june july
+    august september october november december montag dienstag mittwoch donnerstag freitag
+    samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunedì martedì mercoledì
+    giovedì venerdì sabato domenica lunes martes miércoles jueves viernes sábado domingo the a an
+    this that these those his her their our my your its les un une die ein eine il
+    lo gli los las uno una mr mrs ms dr prof
+    """
+)
+#: ``for The Guardian``, ``pour Le Monde``: an affiliation, not a person.
+_AFFILIATION = re.compile(r"(?:for|pour|für|per|para)\s+[A-ZÀ-Þ].*")
+#: ``Jon Henley in Paris``, ``Jane Doe for The Guardian``: a location or outlet after the name.
+_ATTACHED = re.compile(
+    r"(?P<who>.+?)\s+(?:in|à|en|aus|from|reporting\s+from|for|pour|für|per|para)"
+    r"\s+[A-ZÀ-Þ][\w .'’-]*"
+)
+#: Social handles and e-mail addresses printed with the names.
+_HANDLE = re.compile(r"\s*(?:\S+@\S+|@\w+)")
+_MAX_TITLE_WORDS = 8
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-])*")
+
+
+def parse_byline(line: str) -> tuple[str, ...]:
+    """Return the person names in ``line`` when the whole line is a byline, else ``()``.
+
+    Args:
+        line: one line of text, e.g. ``By Jane Doe and John Roe, Staff Writers``.
+
+    Returns:
+        The names in printed order (title-cased if printed in capitals); ``()`` when the
+        line is not a byline or names no person.
+    """
+    text = line.strip()
+    if not text or len(text) > _MAX_LENGTH or text.endswith(("?", "!")):
+        return ()
+    text = _HANDLE.sub("", _strip_date(text))
+    prefix = _PREFIX.match(text)
+    body = text[prefix.end() :] if prefix else text
+    body = body.rstrip(" .") if prefix else body
+    names: list[str] = []
+    saw_affiliation = False
+    for section in _SECTION.split(body):
+        if not section.strip():
+            continue
+        for piece in _LIST.split(section.strip()):
+            piece = piece.strip(" .:")
+            if not piece:
+                continue
+            kind, name = _classify(piece)
+            if kind == "name" and name is not None:
+                names.append(name)
+            elif kind in ("agency", "title", "handle"):
+                saw_affiliation = True
+                if name is not None:
+                    names.append(name)
+            else:
+                return ()
+    if not names or len(names) > _MAX_NAMES:
+        return ()
+    if prefix is None and not saw_affiliation:
+        return ()
+    return tuple(names)
+
+
+def _strip_date(text: str) -> str:
+    """Remove a date (and its role word) printed at the end or start of the byline."""
+    mention = find_date(text)
+    if mention is None:
+        return text
+    start, end = mention.span
+    if not text[end:].strip(_PUNCTUATION):
+        return _TRAILING_ROLE_WORDS.sub("", text[:start]).strip()
+    if not _TRAILING_ROLE_WORDS.sub("", text[:start]).strip():
+        return text[end:].strip(_PUNCTUATION)
+    return text
+
+
+def _classify(piece: str) -> tuple[str, str | None]:
+    """Say what a byline piece is: a name, an agency, a job title (maybe after a name), a
+    handle or e-mail, or ``other`` (which makes the line not a byline)."""
+    lowered = piece.casefold()
+    if lowered in _AGENCIES:
+        return "agency", None
+    if "@" in piece or lowered.startswith(("http", "www.")):
+        return "handle", None
+    affiliation = _AFFILIATION.fullmatch(piece)
+    if affiliation is not None:
+        return "agency", None
+    attached = _ATTACHED.fullmatch(piece)
+    if attached is not None:
+        piece = attached.group("who")
+    words = piece.split()
+    if _is_name(words):
+        return "name", _name(words)
+    job_at = next((i for i, w in enumerate(words) if w.casefold().strip(".,") in _JOB_WORDS), None)
+    if job_at is None or len(words) > _MAX_TITLE_WORDS:
+        return "other", None
+    title_start = _title_start(words, job_at)
+    if title_start == 0:
+        return "title", None
+    if _is_name(words[:title_start]):
+        return "title", _name(words[:title_start])
+    return "other", None
+
+
+def _title_start(words: list[str], job_at: int) -> int:
+    """Where the job title begins in ``NAME TITLE`` (``Damian Carrington Environment editor``)."""
+    start = job_at
+    while start > 0 and words[start - 1].casefold() in _TITLE_MODIFIERS:
+        start -= 1
+    if start == job_at and job_at >= 3 and words[job_at][:1].islower():
+        # An unlisted subject word before a lower-case job word: ``Biodiversity correspondent``.
+        start -= 1
+    return start
+
+
+def _is_name(words: list[str]) -> bool:
+    """Two to five capitalised words (particles allowed), none a weekday, month or place."""
+    if not 2 <= len(words) <= 5:
+        return False
+    capitals = 0
+    for word in words:
+        if _NAME_WORD.fullmatch(word) is None:
+            return False
+        lowered = word.casefold()
+        if lowered in _NOT_NAME_WORDS or lowered in _JOB_WORDS or lowered in _TITLE_MODIFIERS:
+            return False
+        if word[:1].isupper():
+            capitals += 1
+        elif lowered not in _NAME_PARTICLES:
+            return False
+    if capitals < 2 or not words[0][:1].isupper() or not words[-1][:1].isupper():
+        return False
+    return lookup_place(" ".join(words)) is None
+
+
+def _name(words: list[str]) -> str:
+    """The name as printed, title-cased when it was printed in capitals."""
+    text = " ".join(words)
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return " ".join(_title_word(w) for w in words)
+    return text
+
+
+def _title_word(word: str) -> str:
+    """Title-case one capitalised word: ``O'NEIL`` -> ``O'Neil``, ``MCDONALD`` -> ``McDonald``."""
+    parts = re.split(r"(['’\-])", word.lower())
+    titled = "".join(p[:1].upper() + p[1:] for p in parts)
+    if titled.startswith("Mc") and len(titled) > 3:
+        titled = "Mc" + titled[2].upper() + titled[3:]
+    return titled
