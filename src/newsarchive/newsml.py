@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote
 
 from lxml import etree
 
+from newsarchive import datelines
 from newsarchive.errors import RecordError
 from newsarchive.models import BLOCK_KINDS, Article, Block, Image, RawRef, Removed, WarcOrigin
 
@@ -64,7 +65,18 @@ PROJECT_SCHEMES = {
 }
 #: IPTC scheme aliases the records use; all are declared in IPTC catalog 41 (a test checks).
 IPTC_ALIASES = frozenset(
-    {"ninat", "stat", "hopaction", "hatarget", "drol", "irel", "cpnat", "cpprole"}
+    [
+        "ninat",
+        "stat",
+        "hopaction",
+        "hatarget",
+        "drol",
+        "irel",
+        "cpnat",
+        "cpprole",
+        "geonames",
+        "iso3166-1a2",
+    ]
 )
 #: Attributes holding QCodes on the NAR elements the archive writes.
 QCODE_ATTRIBUTES = ("qcode", "role", "type", "rel", "target")
@@ -309,6 +321,8 @@ def _content_meta(root: etree._Element, article: Article) -> None:
         _sub(meta, _N + "contentCreated", article.published)
     if _present(article.updated):
         _sub(meta, _N + "contentModified", article.updated)
+    if _present(article.dateline):
+        _located(meta, str(article.dateline))
     if _present(article.source):
         _named(meta, _N + "infoSource", str(article.source))
     bylines = [byline for byline in article.bylines if byline]
@@ -332,6 +346,25 @@ def _content_meta(root: etree._Element, article: Article) -> None:
         _sub(meta, _N + "by", byline)
     if _present(article.dek):
         _sub(meta, _N + "description", article.dek, role="drol:summary")
+
+
+def _located(meta: etree._Element, dateline: str) -> None:
+    """Where the story was filed, from the dateline gazetteer; nothing for unknown places, so
+    no code is ever guessed."""
+    place = datelines.lookup_place(dateline)
+    if place is None:
+        return
+    located = _named(meta, _N + "located", place.name)
+    if place.geonames:
+        located.set("qcode", f"geonames:{place.geonames}")
+    if place.country and place.country_name:
+        _named(
+            located,
+            _N + "broader",
+            place.country_name,
+            type="cpnat:geoArea",
+            qcode=f"iso3166-1a2:{place.country}",
+        )
 
 
 def _figure_id(number: int) -> str:
@@ -416,10 +449,17 @@ def _xhtml_blocks(section: etree._Element, blocks: Iterable[Block], dateline: st
 def dateline_lead(text: str, dateline: str | None) -> str | None:
     """The dateline lead opening a paragraph ("ROME—"), or None when the text has none.
 
-    The lead is the dateline followed by a separator (dash or colon, optionally after a date
-    and an agency in parentheses) and must be followed by more text.
+    The lead is what :func:`datelines.find_dateline` finds for this dateline (it knows the
+    agency styles, ``(ANSA) - ROMA, 15 MAR - ``), or else the dateline itself followed by a
+    separator (dash or colon, optionally after a date and an agency in parentheses). It must
+    be followed by more text.
     """
-    if not dateline or not text.startswith(dateline):
+    if not dateline:
+        return None
+    found = datelines.find_dateline(text)
+    if found is not None and found.place == dateline:
+        return found.lead if len(found.lead) < len(text) else None
+    if not text.startswith(dateline):
         return None
     separator = _DATELINE_SEPARATOR.match(text, len(dateline))
     if separator is None or separator.end() >= len(text):
