@@ -1,0 +1,170 @@
+"""Detect the language of a capture, and name its stop words and stemmer.
+
+The extractor needs the language twice: the page's stop-word density is a body-text
+feature, and the search index stems each record with its own language's stemmer.
+
+How the language is identified, and why (measured by ``benchmarks/language.py``; figures
+below): EVIDENCE_PLACEHOLDER
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["detect_language", "stemming_language", "stopwords"]
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word set written as one whitespace-separated string (long lists stay readable)."""
+    return frozenset(text.split())
+
+
+# Function words written for this project: articles, pronouns, prepositions, conjunctions,
+# auxiliaries and the commonest adverbs of each language, the words that make up about half
+# of any running text and carry no topic, so they both identify the language and are what a
+# search index should ignore.
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        """
+        a about above after again against all also am an and any are aren't as at be because
+        been before being below between both but by can could did didn't do does doesn't doing
+        don't down during each few for from further had has hasn't have haven't having he her
+        here hers herself him himself his how i if in into is isn't it it's its itself just
+        me more most my myself no nor not now of off on once only or other our ours ourselves
+        out over own same she should so some such than that the their theirs them themselves
+        then there these they this those through to too under until up very was wasn't we
+        were weren't what when where which while who whom why will with would you your yours
+        yourself yourselves said says also would been however since
+        """
+    ),
+    "fr": _words(
+        """
+        a à ai aie aient ait alors as au aucun aussi autre aux avec avait avant avez avoir
+        avons ayant c ça car ce ceci cela celle celles celui ces cet cette ceux chaque comme
+        comment d dans de depuis des donc dont du elle elles en encore entre es est et étaient
+        était été être eu eux fait faut il ils j je jusqu l la le les leur leurs lui m ma mais
+        me même mes moi mon n ne ni nos notre nous on ont ou où par parce pas pendant peu peut
+        plus pour pourquoi qu quand que quel quelle quels qui s sa sans se selon ses si son sont
+        sous sur ta te tes toi ton tous tout toute toutes très tu un une vers vos votre vous y
+        déjà été aussi après avant ainsi cependant lors
+        """
+    ),
+    "de": _words(
+        """
+        aber alle allem allen aller alles als also am an andere anderen auch auf aus bei beim
+        bin bis bist da dabei damit dann das dass dem den denn der des dessen die dies diese
+        diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines er es
+        etwa euch euer für gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich
+        ihm ihn ihnen ihr ihre ihrem ihren ihrer im in indem ins ist jede jedem jeden jeder
+        jedoch jetzt kann kein keine keinen können könnte machen man mehr mein meine mit muss
+        nach nicht nichts noch nun nur ob oder ohne schon sehr sein seine seinem seinen seiner
+        sich sie sind so soll sollen sondern sowie über um und uns unser unter vom von vor
+        war waren warum was weil welche welchem welchen welcher wenn wer werde werden wie
+        wieder will wir wird wo wollen worden wurde wurden zu zum zur zwar zwischen
+        """
+    ),
+    "it": _words(
+        """
+        a ad agli ai al alla alle allo anche ancora avere aveva avevano c che chi ci come con
+        contro cosa da dal dalla dalle dagli dai degli dei del della delle dello di dopo dove
+        è e ed essere era erano fa fare fino fra gli ha hanno ho i il in io l la le lei loro
+        lo lui ma mi mia mio molto ne negli nei nel nella nelle nello noi non nostra nostro o
+        ogni per perché più poi può qua qual quale quando quanto quella quelle quelli quello
+        questa queste questi questo qui se sei si sia siamo sono sta stata stati stato su sua
+        sue sui sul sulla sulle suo suoi tra tu tutti tutto un una uno vi voi anche però dello
+        cui già essere stato secondo
+        """
+    ),
+    "es": _words(
+        """
+        a al algo algunos ante antes como con contra cual cuando de del desde donde durante e
+        el él ella ellas ellos en entre era eran es esa esas ese eso esos esta está están
+        estas este esto estos fue fueron ha han hasta hay la las le les lo los más me mi
+        mientras muy nada ni no nos nosotros o os otra otras otro otros para pero poco por
+        porque que qué quien se sea según ser si sí sido sin sobre son su sus también tan
+        tanto te tiene tienen todo todos tu un una unas uno unos y ya yo había sido ser
+        aunque además cuando
+        """
+    ),
+}
+_EMPTY: frozenset[str] = frozenset()
+
+#: Languages that the Snowball stemmers of the search index cover (ISO 639-1).
+_STEMMERS = frozenset(
+    {"ar", "da", "nl", "en", "fi", "fr", "de", "hu", "it", "no", "pt", "ro", "ru", "es", "sv", "tr"}
+)
+_ALIASES = {"nb": "no", "nn": "no"}
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: Below this many words the text is too short to call.
+_MIN_WORDS = 4
+#: The winning language must hold this share of the words that are stop words...
+_MIN_SHARE = 0.12
+#: ...and beat the runner-up by this factor, else py3langid decides.
+_MIN_MARGIN = 1.5
+#: Only the start of a long text is read: a page's language is settled within a few hundred
+#: words, and reading less keeps detection cheap.
+_MAX_CHARS = 4000
+
+
+def detect_language(text: str) -> str | None:
+    """Return the ISO 639-1 code of the language of ``text``, or ``None`` if too short.
+
+    Stop-word counts decide between en, fr, de, it and es when one language clearly leads;
+    otherwise (another language, or mixed text) py3langid is asked.
+
+    Args:
+        text: running text, ideally a paragraph or more.
+    """
+    sample = text[:_MAX_CHARS]
+    tokens = [t.casefold().replace("’", "'") for t in _TOKEN.findall(sample)]
+    if len(tokens) < _MIN_WORDS:
+        return None
+    guess = _by_stopwords(tokens)
+    if guess is not None:
+        return guess
+    return _by_langid(sample)
+
+
+def stopwords(language: str) -> frozenset[str]:
+    """The stop words of ``language`` (en, fr, de, it, es); an empty set for other languages."""
+    return _STOPWORDS.get(_base(language), _EMPTY)
+
+
+def stemming_language(language: str | None) -> str | None:
+    """The stemmer language (ISO 639-1, as whoosh's ``LanguageAnalyzer`` takes it) for a
+    record's language, or ``None`` when no stemmer covers it."""
+    if not language:
+        return None
+    code = _base(language)
+    code = _ALIASES.get(code, code)
+    return code if code in _STEMMERS else None
+
+
+def _base(language: str) -> str:
+    """``en-GB`` / ``fr_FR`` / ``DE`` -> ``en`` / ``fr`` / ``de``."""
+    return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+
+
+def _by_stopwords(tokens: list[str]) -> str | None:
+    """The language whose stop words clearly dominate ``tokens``, if any."""
+    counts = {code: 0 for code in _STOPWORDS}
+    for token in tokens:
+        for code, words in _STOPWORDS.items():
+            if token in words:
+                counts[code] += 1
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < _MIN_SHARE * len(tokens) or top < 2:
+        return None
+    if top < _MIN_MARGIN * second:
+        return None
+    return best
+
+
+def _by_langid(text: str) -> str | None:
+    """py3langid's guess; imported on first use, since loading its model costs ~0.2 s."""
+    import py3langid
+
+    code, _score = py3langid.classify(text)
+    return str(code) if code else None
