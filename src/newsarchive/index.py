@@ -1,0 +1,614 @@
+"""The Whoosh search backend: the only module that imports whoosh.
+
+:class:`WhooshBackend` implements :class:`newsarchive.search.SearchBackend`. The choices
+below follow what ``../shared/design/search-notes.md`` measured on this project's kind of
+machine and what ``benchmarks/search.py`` re-measures:
+
+* **Analysis.** Words are ``\\w+`` runs, lower-cased and stemmed, with no stop list (so a
+  phrase keeps its small words). English, and text whose language is unknown, goes into
+  ``headline``/``kicker``/``dek``/``body`` with the Porter stemmer. A story in another
+  language Whoosh can stem (:data:`STEMMED_LANGUAGES`) goes into the same fields with a
+  ``__<lang>`` suffix, analysed by that language's Snowball stemmer; a query is compiled
+  against every language present in the index, so an English-only archive pays nothing.
+* **Dates.** ``day`` holds the published day as a ``yyyymmdd`` number: date ranges over it
+  were 3-7x faster than over a second-resolution ``DATETIME``. ``sortdate`` is a column
+  only (seconds since the epoch) for newest/oldest sorting.
+* **Facets** read columns (``f_section`` ...) that keep each value as published, so one
+  CLI process counts them without building a cache from the terms first.
+* **Highlights** use the character offsets stored with ``body`` (``chars=True``) and a
+  ``PinpointFragmenter``, which never re-tokenises the stored text.
+* **Bulk writes** (``bulk=True``: ``reindex``, large migrations) use two processes, one
+  segment each, and a 512 MB pool per process: 2.5x the default throughput. Small
+  writes use one process so an ingest of a few files does not pay for a fork.
+
+whoosh is imported inside functions, so importing this module costs nothing until an
+index is opened (``newsarchive --help`` never pays for it).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsarchive.errors import SearchIndexError
+from newsarchive.search import (
+    DEFAULT_FIELDS,
+    MARK_END,
+    MARK_START,
+    MAX_SNIPPETS,
+    AndNode,
+    DateRangeNode,
+    FuzzyNode,
+    Hit,
+    IndexDocument,
+    KeywordNode,
+    MatchAllNode,
+    NotNode,
+    OrNode,
+    PhraseNode,
+    QueryNode,
+    SearchOptions,
+    SearchResults,
+    TermNode,
+    WildcardNode,
+    day_of,
+    default_field_terms,
+    parse_query,
+)
+
+LOGGER = logging.getLogger(__name__)
+
+#: Languages with a Whoosh stemmer other than English (ISO 639-1).
+STEMMED_LANGUAGES = frozenset(
+    ("ar", "da", "nl", "fi", "fr", "de", "hu", "it", "no", "pt", "ro", "ru", "es", "sv")
+)
+#: Text fields that get one variant per stemmed language.
+LANGUAGE_FIELDS = ("headline", "kicker", "dek", "body")
+#: BM25F field weights applied at query time: a word in the headline counts double.
+FIELD_BOOSTS = {"headline": 2.0, "dek": 1.5}
+#: Keyword fields matched as a phrase of their words (so ``source:"daily beast"`` works).
+NAME_FIELDS = ("section", "source")
+#: Facet name -> column field holding the value as published.
+FACET_COLUMNS = {
+    "section": "f_section",
+    "source": "f_source",
+    "language": "f_language",
+    "year": "f_year",
+}
+WORD_PATTERN = r"\w+"
+BULK_PROCS = 2
+BULK_LIMITMB = 512
+SMALL_LIMITMB = 128
+#: Seconds a writer waits for another process's lock before giving up.
+LOCK_TIMEOUT = 10.0
+SNIPPET_CHARS = 240
+SNIPPET_SURROUND = 60
+SNIPPET_FRAGMENTS = 2
+SIMILAR_TERMS = 20
+SUGGEST_MAX_EDITS = 2
+
+
+def _whoosh(module: str) -> Any:
+    """Import ``whoosh.<module>`` on first use. Typed as Any on purpose: the fork's partial
+    annotations change between releases, and only the stable 2.7 API is used here."""
+    return importlib.import_module(f"whoosh.{module}")
+
+
+def build_schema() -> Any:
+    """The index schema (see the module docstring for why each field looks as it does)."""
+    analysis, columns, fields = _whoosh("analysis"), _whoosh("columns"), _whoosh("fields")
+
+    english = analysis.StemmingAnalyzer(expression=WORD_PATTERN, stoplist=None, minsize=1)
+    plain = analysis.StandardAnalyzer(expression=WORD_PATTERN, stoplist=None, minsize=1)
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        headline=fields.TEXT(analyzer=english, stored=True),
+        kicker=fields.TEXT(analyzer=english, stored=True),
+        dek=fields.TEXT(analyzer=english, stored=True),
+        body=fields.TEXT(analyzer=english, stored=True, chars=True),
+        byline=fields.TEXT(analyzer=plain),
+        dateline=fields.TEXT(analyzer=plain, stored=True),
+        section=fields.TEXT(analyzer=plain, stored=True),
+        source=fields.TEXT(analyzer=plain, stored=True),
+        language=fields.ID(stored=True),
+        subjects=fields.KEYWORD(lowercase=True),
+        places=fields.KEYWORD(lowercase=True),
+        spell=fields.TEXT(analyzer=plain, phrase=False),
+        day=fields.NUMERIC(int, bits=32, signed=False),
+        sortdate=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        published=fields.STORED(),
+        ingested=fields.STORED(),
+        bylines=fields.STORED(),
+        **{name: fields.COLUMN(columns.VarBytesColumn()) for name in FACET_COLUMNS.values()},
+    )
+    for lang in sorted(STEMMED_LANGUAGES):
+        stemmer = (
+            analysis.RegexTokenizer(WORD_PATTERN)
+            | analysis.LowercaseFilter()
+            | analysis.StemFilter(lang=lang)
+        )
+        schema.add(f"*__{lang}", fields.TEXT(analyzer=stemmer, stored=True, chars=True), glob=True)
+    return schema
+
+
+def language_suffix(language: str | None) -> str:
+    """The field-name suffix for text in ``language`` ("" for English or unknown)."""
+    code = (language or "").split("-")[0].split("_")[0].lower()
+    return f"__{code}" if code in STEMMED_LANGUAGES else ""
+
+
+def whoosh_fields(doc: IndexDocument) -> dict[str, Any]:
+    """The keyword arguments for ``add_document``; empty values are left out."""
+    suffix = language_suffix(doc.language)
+    day = day_of(doc.published)
+    values: dict[str, Any] = {
+        "id": doc.id,
+        f"headline{suffix}": doc.headline,
+        f"kicker{suffix}": doc.kicker,
+        f"dek{suffix}": doc.dek,
+        f"body{suffix}": doc.body,
+        "byline": "\n".join(doc.bylines),
+        "dateline": doc.dateline,
+        "section": doc.section,
+        "source": doc.source,
+        "language": (doc.language or "").lower() or None,
+        "subjects": " ".join(doc.subjects),
+        "places": " ".join(doc.places),
+        "spell": " ".join(part for part in (doc.headline, doc.kicker, doc.dek) if part),
+        "day": day,
+        "sortdate": _epoch_seconds(doc.published),
+        "published": doc.published,
+        "ingested": doc.ingested,
+        "bylines": tuple(doc.bylines) or None,
+        "f_section": _column(doc.section),
+        "f_source": _column(doc.source),
+        "f_language": _column(doc.language.lower() if doc.language else None),
+        "f_year": _column(str(day // 10000) if day else None),
+    }
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+class WhooshBackend:
+    """A :class:`~newsarchive.search.SearchBackend` over a Whoosh index in ``index_dir``.
+
+    A missing index is created; an unreadable one raises :class:`SearchIndexError`.
+    ``bulk=True`` selects the two-process writer for large batches; ``recreate=True``
+    starts from an empty index.
+    """
+
+    def __init__(self, index_dir: Path, *, bulk: bool = False, recreate: bool = False) -> None:
+        self.index_dir = Path(index_dir)
+        self.bulk = bulk
+        self._ix = _open_index(self.index_dir, recreate=recreate)
+        self._writer: Any = None
+        self._searcher: Any = None
+        self._suffixes: tuple[str, ...] | None = None
+
+    def __enter__(self) -> WhooshBackend:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.cancel()
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, documents: Sequence[IndexDocument]) -> None:
+        writer = self._open_writer()
+        for doc in documents:
+            writer.add_document(**whoosh_fields(doc))
+
+    def update(self, documents: Sequence[IndexDocument]) -> None:
+        # A writer only sees committed documents when it deletes by id, so a batch
+        # naming one id twice must be reduced to its last version first.
+        latest = {doc.id: doc for doc in documents}
+        writer = self._open_writer()
+        for doc in latest.values():
+            writer.update_document(**whoosh_fields(doc))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        writer = self._open_writer()
+        for doc_id in ids:
+            writer.delete_by_term("id", doc_id)
+
+    def commit(self) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        try:
+            writer.commit()
+        except Exception as exc:  # whoosh raises assorted types when a commit fails
+            raise SearchIndexError(f"{self.index_dir}: cannot commit to the index ({exc})") from exc
+        self._reset_searcher()
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.cancel()
+
+    def optimize(self) -> None:
+        self.commit()
+        writer = self._lock_writer(procs=1, limitmb=BULK_LIMITMB)
+        writer.commit(optimize=True)
+        self._reset_searcher()
+
+    def close(self) -> None:
+        self.cancel()
+        self._reset_searcher()
+        self._ix.close()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._ix.doc_count())
+
+    def search(self, options: SearchOptions) -> SearchResults:
+        options.validate()
+        node = parse_query(options.query)
+        searcher = self._open_searcher()
+        query = self._compile(node, options.fields)
+        results = searcher.search(query, **self._search_args(options))
+        total = len(results)
+        offset = (options.page - 1) * options.limit
+        if options.highlight:
+            _prepare_highlights(results)
+        hits = tuple(
+            self._hit(
+                results[n], options, highlight=options.highlight and n - offset < MAX_SNIPPETS
+            )
+            for n in range(offset, min(offset + options.limit, results.scored_length()))
+        )
+        facets = {name: _facet_counts(results, name) for name in options.facets}
+        suggestion = None
+        if total <= options.suggest_below:
+            suggestion = self._suggest_for(node, options.query)
+        return SearchResults(
+            hits=hits,
+            total=total,
+            page=options.page,
+            pages=max(1, math.ceil(total / options.limit)),
+            query=options.query,
+            facets=facets,
+            suggestion=suggestion,
+        )
+
+    def suggest(self, query: str) -> str | None:
+        return self._suggest_for(parse_query(query), query)
+
+    def similar(self, id: str, limit: int = 10) -> list[Hit]:
+        searcher = self._open_searcher()
+        docnum = searcher.document_number(id=id)
+        if docnum is None:
+            raise SearchIndexError(f"no article with id {id!r} in the index")
+        query = _whoosh("query")
+        body = "body" + language_suffix(searcher.stored_fields(docnum).get("language"))
+        # The index keeps stop words (phrases need them), so drop them from the key terms
+        # here or "the" and "of" would decide what is similar.
+        stop = _stopped_stems(self._ix.schema[body].analyzer, body.partition("__")[2] or "en")
+        candidates = searcher.key_terms([docnum], body, numterms=SIMILAR_TERMS * 3)
+        terms = [(word, weight) for word, weight in candidates if word not in stop]
+        if not terms:
+            return []
+        likeness = query.Or(
+            [query.Term(body, word, boost=weight) for word, weight in terms[:SIMILAR_TERMS]]
+        )
+        results = searcher.search(likeness, limit=limit, mask={docnum})
+        return [_hit_from_stored(hit.fields(), float(hit.score), None) for hit in results]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _open_writer(self) -> Any:
+        if self._writer is None:
+            if self.bulk:
+                self._writer = self._lock_writer(
+                    procs=BULK_PROCS, multisegment=True, limitmb=BULK_LIMITMB
+                )
+            else:
+                self._writer = self._lock_writer(procs=1, limitmb=SMALL_LIMITMB)
+        return self._writer
+
+    def _lock_writer(self, **settings: Any) -> Any:
+        try:
+            return self._ix.writer(timeout=LOCK_TIMEOUT, delay=0.25, **settings)
+        except _whoosh("index").LockError as exc:
+            raise SearchIndexError(
+                f"{self.index_dir}: the index is locked by another writer (waited "
+                f"{LOCK_TIMEOUT:.0f} s); try again when the other ingest has finished"
+            ) from exc
+
+    def _open_searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+            names = self._searcher.reader().indexed_field_names()
+            self._suffixes = ("", *sorted({n[n.index("__") :] for n in names if "__" in n}))
+        return self._searcher
+
+    def _reset_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._suffixes = None
+
+    def _compile(self, node: QueryNode, default_fields: Sequence[str]) -> Any:
+        return _Compiler(self._ix.schema, self._suffixes or ("",), default_fields).compile(node)
+
+    def _search_args(self, options: SearchOptions) -> dict[str, Any]:
+        sorting = _whoosh("sorting")
+
+        args: dict[str, Any] = {
+            "limit": options.page * options.limit,
+            "terms": options.highlight,
+            "filter": self._filter(options),
+        }
+        if options.sort != "relevance":
+            args["sortedby"] = "sortdate"
+            args["reverse"] = options.sort == "newest"
+        if options.facets:
+            args["groupedby"] = {
+                name: sorting.FieldFacet(FACET_COLUMNS[name], maptype=sorting.Count)
+                for name in options.facets
+            }
+        return args
+
+    def _filter(self, options: SearchOptions) -> Any:
+        compiler = _Compiler(self._ix.schema, ("",), DEFAULT_FIELDS)
+        parts: list[Any] = []
+        for name in ("section", "source", "language"):
+            value = getattr(options, name)
+            if value:
+                parts.append(compiler.compile(KeywordNode(name, value)))
+        if options.byline:
+            parts.append(compiler.compile(PhraseNode("byline", options.byline)))
+        days = options.day_range()
+        if days is not None:
+            parts.append(compiler.compile(days))
+        if not parts:
+            return None
+        query = _whoosh("query")
+
+        return parts[0] if len(parts) == 1 else query.And(parts)
+
+    def _hit(self, hit: Any, options: SearchOptions, *, highlight: bool) -> Hit:
+        stored = hit.fields()
+        score = float(hit.score) if options.sort == "relevance" else None
+        snippet = _snippet(hit, stored) if highlight else None
+        return _hit_from_stored(stored, score, snippet)
+
+    def _suggest_for(self, node: QueryNode, text: str) -> str | None:
+        """Replace each default-field word found in no document by the closest known word
+        (at most two edits, same first letter, the most frequent among equals)."""
+        words = default_field_terms(node)
+        if not words:
+            return None
+        reader = self._open_searcher().reader()
+        corrector = reader.corrector("spell")
+        stemmer = self._ix.schema["body"].analyzer
+        changes: list[tuple[tuple[int, int], str]] = []
+        for term in words:
+            word = term.text.lower()
+            stems = [token.text for token in stemmer(word)]
+            if reader.doc_frequency("spell", word) or any(
+                reader.doc_frequency("body", stem) for stem in stems
+            ):
+                continue
+            candidates = corrector.suggest(word, limit=1, maxdist=SUGGEST_MAX_EDITS, prefix=1)
+            if candidates:
+                changes.append((term.span, candidates[0]))
+        if not changes:
+            return None
+        for (start, end), replacement in sorted(changes, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        return text
+
+
+class _Compiler:
+    """Turns the neutral query tree into Whoosh query objects for one index."""
+
+    def __init__(self, schema: Any, suffixes: Sequence[str], default_fields: Sequence[str]):
+        query = _whoosh("query")
+
+        self.q = query
+        self.schema = schema
+        self.suffixes = suffixes
+        self.default_fields = tuple(default_fields)
+
+    def compile(self, node: QueryNode) -> Any:
+        q = self.q
+        if isinstance(node, AndNode):
+            return self._and(node)
+        if isinstance(node, OrNode):
+            return q.Or([self.compile(item) for item in node.items])
+        if isinstance(node, NotNode):
+            return q.AndNot(q.Every(), self.compile(node.item))
+        if isinstance(node, MatchAllNode):
+            return q.Every()
+        if isinstance(node, DateRangeNode):
+            return q.NumericRange("day", node.start, node.end)
+        if isinstance(node, KeywordNode):
+            return self._keyword(node)
+        return self._text(node)
+
+    def _and(self, node: AndNode) -> Any:
+        q = self.q
+        positive = [self.compile(i) for i in node.items if not isinstance(i, NotNode)]
+        negative = [self.compile(i.item) for i in node.items if isinstance(i, NotNode)]
+        base = q.And(positive) if len(positive) > 1 else (positive[0] if positive else q.Every())
+        if not negative:
+            return base
+        return q.AndNot(base, negative[0] if len(negative) == 1 else q.Or(negative))
+
+    def _keyword(self, node: KeywordNode) -> Any:
+        q = self.q
+        if node.field in NAME_FIELDS:
+            return self._words(node.field, node.value, phrase=True, slop=1, boost=1.0)
+        if node.field == "language":
+            return q.Term("language", node.value.lower().split("-")[0])
+        if node.field == "id":
+            return q.Term("id", node.value)
+        return q.Term(node.field, node.value.lower())
+
+    def _text(self, node: TermNode | PhraseNode | WildcardNode | FuzzyNode) -> Any:
+        q = self.q
+        clauses = []
+        for name in self._fields(node.field):
+            boost = FIELD_BOOSTS.get(name.split("__")[0], 1.0)
+            if isinstance(node, TermNode):
+                clause = self._words(name, node.text, phrase=False, slop=1, boost=boost)
+            elif isinstance(node, PhraseNode):
+                # Whoosh's slop is the largest position gap; ours counts the words in between.
+                clause = self._words(name, node.text, phrase=True, slop=node.slop + 1, boost=boost)
+            elif isinstance(node, FuzzyNode):
+                clause = q.FuzzyTerm(name, node.text, boost=boost, maxdist=node.distance)
+            elif node.pattern.endswith("*") and not any(c in node.pattern[:-1] for c in "*?"):
+                clause = q.Prefix(name, node.pattern[:-1], boost=boost)
+            else:
+                clause = q.Wildcard(name, node.pattern, boost=boost)
+            if clause is not None:
+                clauses.append(clause)
+        if not clauses:
+            return q.NullQuery
+        return clauses[0] if len(clauses) == 1 else q.Or(clauses)
+
+    def _fields(self, field: str | None) -> list[str]:
+        names = self.default_fields if field is None else (field,)
+        return [
+            name + suffix
+            for name in names
+            for suffix in (self.suffixes if name in LANGUAGE_FIELDS else ("",))
+        ]
+
+    def _words(self, name: str, text: str, *, phrase: bool, slop: int, boost: float) -> Any:
+        """Analyse ``text`` as the field does; several words become a phrase or an AND."""
+        q = self.q
+        words = [token.text for token in self.schema[name].analyzer(text, mode="query")]
+        if not words:
+            return None
+        if len(words) == 1:
+            return q.Term(name, words[0], boost=boost)
+        if phrase:
+            return q.Phrase(name, words, slop=slop, boost=boost)
+        return q.And([q.Term(name, word, boost=boost) for word in words])
+
+
+def _open_index(index_dir: Path, *, recreate: bool) -> Any:
+    index = _whoosh("index")
+
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        if recreate or not index.exists_in(str(index_dir)):
+            return index.create_in(str(index_dir), build_schema())
+        return index.open_dir(str(index_dir))
+    except Exception as exc:  # a damaged index surfaces as many different exception types
+        raise SearchIndexError(
+            f"{index_dir}: cannot open the search index ({type(exc).__name__}: {exc}); "
+            "rebuild it with `newsarchive reindex`"
+        ) from exc
+
+
+def _prepare_highlights(results: Any) -> None:
+    highlight = _whoosh("highlight")
+
+    results.fragmenter = highlight.PinpointFragmenter(
+        maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True
+    )
+    results.formatter = _mark_formatter_class()()
+
+
+def _snippet(hit: Any, stored: dict[str, Any]) -> str | None:
+    """Fragments of the body around the matches; the body's opening when only the
+    headline or another field matched."""
+    body_field = "body" + language_suffix(stored.get("language"))
+    snippet = hit.highlights(body_field, top=SNIPPET_FRAGMENTS) if body_field in stored else ""
+    if snippet:
+        return " ".join(str(snippet).split())
+    body = " ".join(str(stored.get(body_field) or "").split())
+    if len(body) <= SNIPPET_CHARS:
+        return body or None
+    return body[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+@functools.cache
+def _mark_formatter_class() -> Any:
+    """A Whoosh formatter wrapping each match in the neutral markers (built on first use,
+    so importing this module does not import whoosh)."""
+    highlight = _whoosh("highlight")
+    base: Any = highlight.Formatter
+
+    class MarkFormatter(base):  # type: ignore[misc]  # subclassing an untyped base
+        between = " … "
+
+        def _text(self, text: str) -> str:
+            return str(text.replace(MARK_START, "[ [").replace(MARK_END, "] ]"))
+
+        def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+            return MARK_START + self._text(highlight.get_text(text, token, replace)) + MARK_END
+
+    return MarkFormatter
+
+
+@functools.cache
+def _stopped_stems_for(lang: str) -> frozenset[str]:
+    languages = _whoosh("lang")
+    try:
+        return frozenset(languages.stopwords_for_language(lang))
+    except languages.NoStopWords:
+        return frozenset()
+
+
+def _stopped_stems(analyzer: Any, lang: str) -> frozenset[str]:
+    """The language's stop words as the field's analyser indexes them."""
+    words = _stopped_stems_for(lang)
+    return frozenset(token.text for word in words for token in analyzer(word)) | words
+
+
+def _hit_from_stored(stored: dict[str, Any], score: float | None, snippet: str | None) -> Hit:
+    suffix = language_suffix(stored.get("language"))
+    return Hit(
+        id=stored["id"],
+        headline=stored.get("headline" + suffix, ""),
+        score=score,
+        published=stored.get("published"),
+        section=stored.get("section"),
+        source=stored.get("source"),
+        language=stored.get("language"),
+        dateline=stored.get("dateline"),
+        bylines=tuple(stored.get("bylines") or ()),
+        snippet=snippet,
+    )
+
+
+def _facet_counts(results: Any, name: str) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for key, n in results.groups(name).items():
+        value = key.decode("utf-8") if isinstance(key, bytes) else str(key or "")
+        if value:
+            counts[value] = counts.get(value, 0) + int(n)
+    if name == "year":
+        return sorted(counts.items(), reverse=True)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _column(value: str | None) -> bytes | None:
+    return value.encode("utf-8") if value else None
+
+
+def _epoch_seconds(published: str | None) -> int | None:
+    """Seconds since 1970 for sorting; a naive or date-only timestamp is read as UTC."""
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
