@@ -382,16 +382,22 @@ def test_validate_accepts_a_parsed_element() -> None:
     newsml.validate(_root(warc_full()))
 
 
-def test_archive_needs_a_headline_a_raw_original_and_a_zoned_time() -> None:
-    for article in (
-        seed_like().evolve(headline=None),
-        seed_like().evolve(raw=None),
-        seed_like().evolve(normalised_at="2026-11-27T21:52:13"),
-        seed_like().evolve(generator_version=None),
-        seed_like().evolve(blocks=()),
-    ):
-        with pytest.raises(RecordError):
-            newsml.validate(newsml.to_newsml(article))
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"headline": None}, "lacks a main headline"),
+        ({"raw": None}, "lacks the link to its raw original"),
+        ({"normalised_at": None}, "lacks itemMeta/versionCreated"),
+        ({"normalised_at": "2026-11-27T21:52:13"}, "versionCreated"),
+        ({"generator_version": None}, "lacks the normaliser's version"),
+        ({"blocks": ()}, "lacks a body"),
+    ],
+)
+def test_archive_refuses_records_missing_what_it_promises(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(RecordError, match=re.escape(message)):
+        newsml.validate(newsml.to_newsml(seed_like().evolve(**changes)))
 
 
 def test_iptc_aliases_are_declared_in_catalog_41() -> None:

@@ -517,6 +517,17 @@ def _schema_check(schema: etree.XMLSchema, root: etree._Element, label: str) -> 
     raise RecordError(f"record invalid against {label}: line {first.line}: {first.message}{more}")
 
 
+#: What every archive record promises, checked first so that a missing fact gets a plain
+#: message rather than a schema error about whichever element comes next.
+_PROMISES = (
+    ("n:contentMeta/n:headline[@role='nahl:main']", "a main headline (nahl:main)"),
+    ("n:itemMeta/n:versionCreated", "itemMeta/versionCreated (the normalisation time)"),
+    ("n:itemMeta/n:generator[@versioninfo]", "the normaliser's version (generator/@versioninfo)"),
+    ("n:itemMeta/n:link[@rel='narel:rawCapture']", "the link to its raw original"),
+    ("n:contentSet/n:inlineXML/x:html/x:body/x:article/x:section/*", "a body (no blocks)"),
+)
+
+
 def validate(data: bytes | etree._Element) -> None:
     """Check a record against the archive profile: the project XSD plus the rules it cannot say.
 
@@ -525,6 +536,9 @@ def validate(data: bytes | etree._Element) -> None:
             line and what was expected (lxml's first error) or names the broken rule.
     """
     root = _root_of(data)
+    for path, promise in _PROMISES:
+        if root.find(path, _NS) is None:
+            raise RecordError(f"record lacks {promise}")
     _schema_check(archive_schema(), root, RECORD_XSD)
     declared = IPTC_ALIASES | _inline_aliases(root)
     problems = [*_profile_problems(root), *_qcode_problems(root, declared), *_idref_problems(root)]
