@@ -87,9 +87,11 @@ _X = f"{{{XHTML}}}"
 _P = f"{{{PROVENANCE}}}"
 
 #: What may follow a dateline at the start of the first paragraph for it to count as the lead:
-#: an optional ", date" and "(Agency)", then a dash or colon ("ROME—", "PARIS (AP) — ", "KYIV: ").
+#: an optional ", date" and "(Agency)", then a dash or colon ("ROME—", "PARIS (AP) — ", "KYIV: ");
+#: a lone hyphen only with spaces round it, so "ROME-based" is no dateline.
 _DATELINE_SEPARATOR = re.compile(
-    r"(?:,[^—–\-:\n]{1,40}?)?[ \u00a0]*(?:\([^()\n]{1,40}\)[ \u00a0]*)?(?:[—–]|--?|:)[ \u00a0]*"
+    r"(?:,[^—–\-:\n]{1,40}?)?[ \u00a0]*(?:\([^()\n]{1,40}\)[ \u00a0]*)?"
+    r"(?:[—–:]|--|(?<=[ \u00a0])-(?=[ \u00a0]))[ \u00a0]*"
 )
 #: xs:date or xs:dateTime, the values a hop timestamp accepts.
 _DATE_OPT_TIME = re.compile(
