@@ -236,7 +236,8 @@ def search(
     for rank, hit in enumerate(results.hits, start=(results.page - 1) * limit + 1):
         meta = " · ".join(x for x in (hit.source, hit.section, hit.published) if x)
         click.echo(f"{rank:>3}. {click.style(hit.headline or '(no headline)', bold=style)}")
-        click.echo(f"     {hit.id}  {meta}  score {hit.score:.2f}")
+        score = f"  score {hit.score:.2f}" if hit.score is not None else ""
+        click.echo(f"     {hit.id}  {meta}{score}")
         if hit.snippet:
             click.echo("     " + render_snippet(hit.snippet, bold=style))
     for name, counts in results.facets.items():
@@ -266,7 +267,7 @@ def similar(ctx: click.Context, article_id: str, limit: int, as_json: bool) -> N
         _echo_json([hit.to_json() for hit in hits])
         return
     for hit in hits:
-        click.echo(f"{hit.id}  {hit.headline or '(no headline)'}  score {hit.score:.2f}")
+        click.echo(f"{hit.id}  {hit.headline or '(no headline)'}")
 
 
 @cli.command()

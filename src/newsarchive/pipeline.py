@@ -36,7 +36,13 @@ from newsarchive.errors import ArchiveError, CaptureError, StoreError
 from newsarchive.models import Article, RawRef
 from newsarchive.normalise import normalise
 from newsarchive.rules import RuleSet, default_rules, load_rules
-from newsarchive.search import SearchBackend, SearchOptions, SearchResults, document_from_article
+from newsarchive.search import (
+    SearchBackend,
+    SearchOptions,
+    SearchResults,
+    document_from_article,
+    open_backend,
+)
 from newsarchive.store import Catalog, CatalogEntry, Paths
 
 LOGGER = logging.getLogger(__name__)
@@ -154,9 +160,7 @@ class Archive:
 
     def backend(self) -> SearchBackend:
         """The search backend over index/ (Whoosh today; see search.SearchBackend)."""
-        from newsarchive.index import WhooshBackend
-
-        return WhooshBackend(self.paths.index)
+        return open_backend(self.paths.index)
 
     # -- ingest -------------------------------------------------------------------------
 
@@ -411,12 +415,8 @@ class Archive:
         The new index is built beside the old one and swapped in at the end, so a failed
         rebuild leaves the previous index usable.
         """
-        from newsarchive.index import WhooshBackend
-
         building = self.paths.root / ".index-rebuild"
-        if building.exists():
-            shutil.rmtree(building)
-        backend = WhooshBackend(building, bulk=True)
+        backend = open_backend(building, recreate=True)
         count = 0
         try:
             batch = []
