@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -256,6 +257,27 @@ def test_hops_are_publication_capture_normalisation() -> None:
         "2026-03-05T09:00:00+01:00",
     ]
     assert hops[0].findtext("n:party/n:name", namespaces=NS) == "The Example Courier"
+
+
+@pytest.mark.parametrize(
+    ("captured_at", "timestamp"),
+    [
+        ("2026-11-27T21:44:05Z", "2026-11-27T21:44:05Z"),
+        ("2026-11-27", "2026-11-27"),
+        ("2026-02-30T10:00:00Z", None),
+        ("Thursday morning", None),
+    ],
+)
+def test_capture_hop_carries_only_real_timestamps(captured_at: str, timestamp: str | None) -> None:
+    article = seed_like()
+    assert article.raw is not None
+    article = article.evolve(raw=replace(article.raw, captured_at=captured_at))
+    record = newsml.to_newsml(article)
+    newsml.validate(record)
+    hop = etree.fromstring(record).find("n:hopHistory/n:hop[@seq='2']", NS)
+    assert hop is not None
+    assert hop.get("timestamp") == timestamp
+    assert newsml.from_newsml(record) == article
 
 
 def test_body_keeps_the_dateline_lead_in_the_text_and_marks_it() -> None:

@@ -26,6 +26,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -94,9 +95,7 @@ _DATELINE_SEPARATOR = re.compile(
     r"(?:[—–:]|--|(?<=[ \u00a0])-(?=[ \u00a0]))[ \u00a0]*"
 )
 #: xs:date or xs:dateTime, the values a hop timestamp accepts.
-_DATE_OPT_TIME = re.compile(
-    r"-?\d{4,}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:\.\d+)?)?(?:Z|[+\-]\d\d:\d\d)?"
-)
+_DATE_OPT_TIME = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:\.\d+)?)?(?:Z|[+\-]\d\d:\d\d)?")
 
 
 # --------------------------------------------------------------------------- identifiers
@@ -216,15 +215,15 @@ def _hop_history(root: etree._Element, article: Article) -> None:
     """Publication by the publisher, capture, then normalisation by the archive."""
     history = _sub(root, _N + "hopHistory")
     published = _sub(history, _N + "hop", seq="1")
-    if article.published and _DATE_OPT_TIME.fullmatch(article.published):
-        published.set("timestamp", article.published)
+    if _is_date_opt_time(article.published):
+        published.set("timestamp", str(article.published))
     if _present(article.source):
         _named(published, _N + "party", str(article.source))
     _sub(published, _N + "action", qcode="hopaction:created", target="hatarget:content")
     captured = _sub(history, _N + "hop", seq="2")
     captured_at = article.raw.captured_at if article.raw else None
-    if captured_at and _DATE_OPT_TIME.fullmatch(captured_at):
-        captured.set("timestamp", captured_at)
+    if _is_date_opt_time(captured_at):
+        captured.set("timestamp", str(captured_at))
     _sub(captured, _N + "action", qcode="nahop:capture", target="hatarget:content")
     normalised = _sub(history, _N + "hop", seq="3")
     if _present(article.normalised_at):
@@ -232,6 +231,18 @@ def _hop_history(root: etree._Element, article: Article) -> None:
     _named(normalised, _N + "party", ARCHIVE_NAME, uri=ARCHIVE_URI)
     _sub(normalised, _N + "action", qcode="hopaction:transformed", target="hatarget:content")
     _sub(normalised, _N + "action", qcode="hopaction:created", target="hatarget:metadata")
+
+
+def _is_date_opt_time(value: str | None) -> bool:
+    """Whether a hop may carry ``value`` as its timestamp (a real xs:date or xs:dateTime);
+    other stated times stay in contentMeta and the provenance, verbatim."""
+    if not value or not _DATE_OPT_TIME.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _item_meta(root: etree._Element, article: Article) -> None:
