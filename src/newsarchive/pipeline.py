@@ -25,7 +25,6 @@ from typing import Any
 
 from newsarchive import __version__, newsml, store
 from newsarchive.capture import (
-    Capture,
     CaptureFailed,
     CaptureItem,
     CaptureSkipped,
@@ -33,7 +32,7 @@ from newsarchive.capture import (
     read_inputs,
 )
 from newsarchive.errors import ArchiveError, CaptureError, StoreError
-from newsarchive.models import Article, RawRef
+from newsarchive.models import Article, Capture, RawRef
 from newsarchive.normalise import normalise
 from newsarchive.rules import RuleSet, default_rules, load_rules
 from newsarchive.search import (
