@@ -30,7 +30,8 @@ def test_every_command_is_in_the_readme_and_has_help(command: str) -> None:
     for part in command.split():
         assert isinstance(target, click.Group)
         target = target.commands[part]
-    assert target.help and len(target.help) > 20
+    assert target.help is not None
+    assert len(target.help) > 20
 
 
 def test_readme_starts_with_the_two_commands() -> None:
