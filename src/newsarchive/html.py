@@ -1,0 +1,1218 @@
+"""HTML pages -> Article: decoding, metadata, main-content detection, explainable pruning.
+
+The extractor is our own so that every dropped block can be explained. It works in five
+passes over one lxml tree:
+
+1. **Decode** with the BOM, then the charset the HTTP header declared (WARC), then the
+   page's ``<meta charset>``/``http-equiv``, then detection (``encoding.decode_bytes``).
+   A single-byte label on bytes that are valid, non-ASCII UTF-8 is ignored: such pages are
+   nearly always UTF-8 served under a stale server default, and cp1252 would garble them.
+2. **Metadata** before anything is removed: JSON-LD (``NewsArticle`` and kin, ``@graph``,
+   arrays), microdata, OpenGraph and ``<meta>``, ``<time datetime>``, visible bylines.
+   Structured sources win over visible ones because they are what the publisher declared.
+3. **Pruning**: elements that are never body text (scripts, forms controls, ads), page
+   furniture by tag (``nav``, ``aside``, ``footer``, ``header``, hidden elements) and by the
+   DOM rules of the rule set (``selector`` rules: share bars, newsletters, comments, ...).
+   An element that wraps the headline or the declared article body is never pruned by a
+   rule: a wrapper with an unlucky class name is not boilerplate.
+4. **Figures** are lifted out as :class:`Image` metadata (id, caption, credit, src).
+5. **Main content**: the page is linearised into text blocks; each block of prose scores
+   its container (and half that for the container's parent) by length, commas and link
+   density; the best container and its similar-scoring siblings are the article, and
+   blocks inside them are kept unless link-dense or matched by a text rule.
+
+Every removal that had visible text becomes a :class:`Removed` with the rule id, or
+``html:<reason>`` for structural decisions made here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from lxml import etree
+
+from newsarchive import datelines, dates, language, people
+from newsarchive.encoding import bom_encoding, clean_text, decode_bytes
+from newsarchive.errors import CaptureError, NormaliseError
+from newsarchive.models import HTML, Article, Block, Capture, Image, Removed
+from newsarchive.rules import Profile, Rule, RuleSet, default_rules
+
+LOGGER = logging.getLogger(__name__)
+
+Element = etree._Element
+
+#: Parser settings: never touch the network, never lift libxml2's size limits.
+_PARSER = etree.HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    huge_tree=False,
+    default_doctype=False,
+    recover=True,
+)
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
+)
+_SINGLE_BYTE = re.compile(
+    r"(?i)(iso[-_]?8859[-_]\d+|latin[-_]?\d|(windows|cp)[-_]?125\d|(us-)?ascii)"
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+#: Elements whose content is never article text; removed without a record.
+_SILENT_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "head",
+    "map",
+    "audio",
+    "video",
+    "link",
+    "meta",
+    "amp-analytics",
+    "amp-pixel",
+)
+#: Page furniture by tag name -> reason recorded in provenance.
+_STRUCTURAL = {
+    "nav": "html:nav-element",
+    "aside": "html:aside-element",
+    "footer": "html:footer-element",
+    "header": "html:header-element",
+    "form": "html:form-element",
+    "menu": "html:nav-element",
+    "dialog": "html:dialog-element",
+    "amp-ad": "html:ad-element",
+    "amp-embed": "html:ad-element",
+    "amp-sticky-ad": "html:ad-element",
+    "amp-consent": "html:cookie-element",
+}
+_HIDDEN_XPATH = etree.XPath(
+    "//*[@hidden or @aria-hidden='true'"
+    " or contains(translate(@style, ' DISPLAYNOEVB', 'displaynoevb'), 'display:none')"
+    " or contains(translate(@style, ' VISBLTYHDN', 'visbltyhdn'), 'visibility:hidden')]"
+)
+#: A class/id token naming the article itself ("entry", "post-body", "story-content"): an
+#: element carrying one is a content wrapper even if another token matches a DOM rule.
+_CONTENT_TOKEN = re.compile(
+    r"(?:^|\s)(?:(?:article|entry|post|story|blog|news)[-_]?)?"
+    r"(?:article|entry|post|story|content|body|text|main|blog)(?:\s|$)"
+    r"|(?:article|entry|post|story)[-_]?(?:content|body|text)(?:\s|$)"
+)
+#: Share of the page's text above which an element is a wrapper, not furniture. Comment
+#: sections are the exception: on a busy thread they outweigh the article.
+_WRAPPER_SHARE = 0.4
+
+#: Tags that start a new text block when linearising.
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+    ]
+)
+#: Blocks whose container is their parent (a paragraph scores the element that holds it).
+_PARAGRAPH_TAGS = frozenset(
+    ["p", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th"]
+)
+_HEADING_KIND = {"h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3"}
+
+_MIN_SCORED_CHARS = 25
+_MAX_LINK_SHARE = 0.5
+_POSITIVE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text|blog|hentry|prose)(?:[\s_-]|$)"
+)
+_NEGATIVE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:comment|meta|footer|footnote|sidebar|related|promo|share|widget|"
+    r"sponsor|shoutbox|masthead|menu|nav|teaser|card|links)(?:[\s_-]|$)"
+)
+#: Class/id tokens that CMS templates put on the article body container.
+_DECLARED_BODY = re.compile(
+    r"(?:^|\s)(?:post-?body|post-?content|post-?entry|post-?text|entry-?content|entry-?body|"
+    r"entry-?text|article-?body|article-?content|article-?text|articlebody|story-?body|"
+    r"story-?content|story-?text|storytext|body-?text|news-?body|content-?body|text-?body|"
+    r"blog-?post-?body|single-?post-?content|field-?name-?body|postbody|entrybody)\d*(?:\s|$)"
+)
+#: Non-link characters a declared body must hold to be trusted.
+_MIN_DECLARED_CHARS = 150
+_SENTENCE_END = re.compile(r"[.!?…\"”»]\s*$")
+
+#: Visible metadata elements inside the article: lifted as metadata, not kept as body text.
+_BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:byline|by-line|author|authors|writer|contributor)(?:[\s_-]|$)"
+)
+_DATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:dateline|timestamp|date|pubdate|published|posted-on|posted|updated|time)"
+    r"(?:[\s_-]|$)"
+)
+_META_MAX_CHARS = 200
+
+_CAPTION_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:caption|captions|wp-caption-text|figcaption)(?:[\s_-]|$)"
+)
+_CREDIT_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:credit|credits|copyright|photographer|image-source|photo-credit)(?:[\s_-]|$)"
+)
+_CREDIT_TEXT = re.compile(
+    r"\s*[(\[]?\s*(?:(?:photo(?:graph)?|image|picture|foto|bild|crédit|credit|photo credit)s?"
+    r"\s*(?:by)?\s*[:©]|©)\s*(?P<credit>[^()\[\]]{2,120}?)\s*[)\]]?\s*$",
+    re.I,
+)
+#: Text a figure may hold besides its caption (credit, "enlarge" link) before it is prose.
+_FIGURE_EXTRA_CHARS = 120
+_CREDIT_LABEL = re.compile(
+    r"(?i)^(?:photo(?:graph)?|image|picture|foto|bild|crédit|credit)s?\s*[:©]\s*"
+)
+_IMAGE_ID_ATTRS = ("data-id", "data-image-id", "data-asset-id", "data-media-id", "data-photo-id")
+_IMAGE_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original")
+
+#: JSON-LD / microdata types that describe an article.
+_ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "SatiricalArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "Report",
+        "TechArticle",
+        "ScholarlyArticle",
+        "SocialMediaPosting",
+    }
+)
+_ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "WebSite"})
+_JSONLD_MAX_DEPTH = 6
+
+_META_KEYS: dict[str, tuple[str, ...]] = {
+    "headline": ("og:title", "twitter:title", "dc.title"),
+    "source": ("og:site_name", "application-name", "dc.publisher"),
+    "url": ("og:url",),
+    "published": (
+        "article:published_time",
+        "article:published",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "dcterms.issued",
+        "sailthru.date",
+        "parsely-pub-date",
+        "article.published",
+        "original-publish-date",
+    ),
+    "updated": (
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "dcterms.modified",
+        "last-modified",
+        "article.updated",
+    ),
+    "section": ("article:section", "section", "parsely-section", "category"),
+    "author": ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"),
+    "language": ("content-language", "dc.language", "language", "og:locale"),
+    "og_type": ("og:type",),
+}
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_BY_PREFIX = re.compile(r"(?i)^\s*(?:by|par|von|di|por|door)\s*:?\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+")
+
+#: URL path segments that introduce listing pages (tag, topic, author, search pages).
+_LISTING_SEGMENTS = frozenset(
+    [
+        "tag",
+        "tags",
+        "topic",
+        "topics",
+        "category",
+        "categories",
+        "author",
+        "authors",
+        "search",
+        "archive",
+        "archives",
+        "label",
+        "labels",
+        "keyword",
+        "keywords",
+        "schlagwort",
+        "thema",
+        "themen",
+        "sujet",
+        "sujets",
+        "argomenti",
+        "tema",
+    ]
+)
+_SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keywords"})
+_HOME_PATH = re.compile(r"(?i)^/?(?:(?:index|default|home|start)(?:\.\w{2,5})?)?/?$")
+_PAGER_PATH = re.compile(r"(?i)/page/\d+/?$")
+_OG_TYPE = re.compile(
+    rb"""<meta[^>]{0,200}?property\s*=\s*["']og:type["'][^>]{0,200}?content\s*=\s*["']([^"']{1,40})"""
+    rb"""|<meta[^>]{0,200}?content\s*=\s*["']([^"']{1,40})["'][^>]{0,200}?property\s*=\s*["']og:type""",
+    re.I,
+)
+_ARTICLE_MARKERS = re.compile(
+    rb"article:published_time|\"@type\"\s*:\s*\[?\s*\"(?:News|Blog|Reportage|Analysis|Opinion)?"
+    rb"(?:Article|Posting)\"|itemtype=[\"'][^\"']*(?:Article|BlogPosting)",
+    re.I,
+)
+_SNIFF_BYTES = 65536
+
+
+@dataclass
+class _TextBlock:
+    """A run of text between block boundaries, with the element that holds it."""
+
+    text: str
+    owner: Element
+    link_chars: int
+    total_chars: int
+    in_quote: bool
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / self.total_chars if self.total_chars else 0.0
+
+
+@dataclass
+class _Metadata:
+    """Metadata candidates; the first value set for a key wins (sources run by precedence)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    bylines: list[str] = field(default_factory=list)
+    has_article_type: bool = False
+
+    def put(self, key: str, value: object) -> None:
+        if key in self.values or not isinstance(value, str):
+            return
+        text = " ".join(value.split())
+        if text:
+            self.values[key] = text
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+
+@dataclass
+class _Extraction:
+    blocks: list[Block]
+    removed: list[Removed]
+    images: list[Image]
+    headline: str | None
+
+
+def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
+    """Turn an HTML capture into an article with metadata, body blocks and provenance.
+
+    Args:
+        capture: the HTML payload plus what is known about it (URL, HTTP charset).
+        rules: the rule set; its DOM (``selector``) and text rules and the publisher
+            profile matching the page drive the pruning.
+
+    Raises:
+        NormaliseError: the payload is empty, not HTML, or holds no article text.
+        CaptureError: the payload is binary.
+    """
+    text = decode_html(capture.data, capture.declared_charset, source=capture.source)
+    root = parse_html(text, source=capture.source)
+    meta = _read_metadata(root)
+    url = capture.url or _canonical_url(root) or meta.get("url")
+    profile = _detect_profile(rules, root, url)
+    extraction = _extract(root, rules, profile, meta)
+    if not extraction.blocks:
+        raise NormaliseError(f"{capture.source}: no article text found in the HTML page")
+    source = meta.get("source") or (profile.name if profile else None)
+    body_sample = " ".join(block.text for block in extraction.blocks[:20])
+    found = datelines.find_dateline(extraction.blocks[0].text)
+    return Article(
+        id=capture.capture_id,
+        source=source,
+        url=url,
+        section=meta.get("section"),
+        headline=meta.get("headline") or extraction.headline or _title_headline(meta),
+        dek=meta.get("dek"),
+        bylines=tuple(_bylines(meta)),
+        dateline=found.place if found is not None else None,
+        published=_published(meta),
+        updated=_iso_date(meta.get("updated")),
+        language=_language(meta, profile) or language.detect_language(body_sample),
+        images=tuple(extraction.images),
+        blocks=tuple(extraction.blocks),
+        removed=tuple(extraction.removed),
+        profile=profile.id if profile else None,
+    )
+
+
+def html_body(data: bytes) -> str:
+    """The body text of an HTML page, blocks joined by blank lines (benchmark interface).
+
+    A page without recoverable article text gives ``""`` rather than an error, the way
+    the extraction benchmark expects an extractor to answer.
+    """
+    capture = Capture(
+        data=data, media_type=HTML, source="<html>", sha256="", capture_id="benchmark"
+    )
+    try:
+        article = normalise_html_capture(capture, default_rules())
+    except (NormaliseError, CaptureError):
+        return ""
+    return "\n\n".join(article.paragraphs)
+
+
+def is_article_page(url: str | None, data: bytes) -> tuple[bool, str | None]:
+    """Cheap check, before normalising, that a crawled page is an article.
+
+    Looks only at the URL and the first 64 KiB of markup, so WARC ingest can skip home,
+    tag, author and search pages without parsing them.
+
+    Returns:
+        ``(True, None)`` for a probable article, else ``(False, reason)``.
+    """
+    if url:
+        parts = urlsplit(url)
+        if _HOME_PATH.fullmatch(parts.path) and not parts.query:
+            return False, "home page"
+        if _SEARCH_PARAMS & set(parse_qs(parts.query)):
+            return False, "search page"
+        segments = [s for s in parts.path.lower().split("/") if s]
+        for position, segment in enumerate(segments):
+            if segment in _LISTING_SEGMENTS and len(segments) - position <= 2:
+                return False, f"{segment} listing page"
+        if _PAGER_PATH.search(parts.path):
+            return False, "paginated listing page"
+    head = data[:_SNIFF_BYTES]
+    og_type = _OG_TYPE.search(head)
+    if og_type:
+        kind = (og_type.group(1) or og_type.group(2) or b"").decode("ascii", "replace").lower()
+        if kind in ("website", "profile", "blog") and not _ARTICLE_MARKERS.search(head):
+            return False, f"og:type {kind} page without article metadata"
+    return True, None
+
+
+def decode_html(data: bytes, declared: str | None, *, source: str) -> str:
+    """Decode an HTML payload: BOM, declared (HTTP) charset, ``<meta>`` charset, detection.
+
+    Raises:
+        NormaliseError: the payload is empty.
+        CaptureError: the payload is binary.
+    """
+    if not data.strip():
+        raise NormaliseError(f"{source}: empty HTML capture")
+    if bom_encoding(data):
+        return decode_bytes(data, source=source)
+    label = declared or _meta_charset(data)
+    if label and _SINGLE_BYTE.fullmatch(label.strip()) and _is_non_ascii_utf8(data):
+        label = "utf-8"
+    return decode_bytes(data, label, source=source)
+
+
+def parse_html(text: str, *, source: str) -> Element:
+    """Parse decoded HTML into an lxml tree (no network, default size limits).
+
+    Raises:
+        NormaliseError: nothing parseable as HTML.
+    """
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if "<" not in text:
+        raise NormaliseError(f"{source}: not an HTML document (no markup)")
+    try:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise NormaliseError(f"{source}: cannot parse HTML: {exc}") from exc
+    if root is None:
+        raise NormaliseError(f"{source}: cannot parse HTML: empty document")
+    return root
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _is_non_ascii_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+def _read_metadata(root: Element) -> _Metadata:
+    """Collect metadata by precedence: JSON-LD, microdata, OpenGraph/meta, visible page."""
+    meta = _Metadata()
+    for node in _jsonld_nodes(root):
+        _read_jsonld_node(node, meta)
+    _read_microdata(root, meta)
+    _read_meta_tags(root, meta)
+    _read_visible(root, meta)
+    return meta
+
+
+def _jsonld_nodes(root: Element) -> Iterator[dict[str, Any]]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        raw = raw.removeprefix("<!--").removesuffix("-->").strip()
+        raw = raw.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+        try:
+            document = json.loads(raw)
+        except ValueError:
+            LOGGER.debug("skipping unparseable JSON-LD block")
+            continue
+        yield from _walk_jsonld(document, 0)
+
+
+def _walk_jsonld(node: object, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > _JSONLD_MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity"):
+            if key in node:
+                yield from _walk_jsonld(node[key], depth + 1)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+
+
+def _read_jsonld_node(node: dict[str, Any], meta: _Metadata) -> None:
+    types = _types(node)
+    if types & _ARTICLE_TYPES:
+        meta.has_article_type = True
+        meta.put("headline", _first_text(node.get("headline")) or _first_text(node.get("name")))
+        meta.put("published", _first_text(node.get("datePublished")))
+        meta.put("updated", _first_text(node.get("dateModified")))
+        meta.put("section", _first_text(node.get("articleSection")))
+        meta.put("language", _first_text(node.get("inLanguage")))
+        meta.put("source", _first_text(node.get("publisher")))
+        meta.put("url", _first_text(node.get("url")) or _first_text(node.get("mainEntityOfPage")))
+        meta.put("dek", _first_text(node.get("alternativeHeadline")))
+        if not meta.bylines:
+            meta.bylines.extend(_names(node.get("author")))
+    elif types & _ORGANISATION_TYPES and "Organization" in " ".join(types):
+        meta.put("organisation", _first_text(node.get("name")))
+
+
+def _first_text(value: object) -> str | None:
+    """A plain string from a JSON-LD value: str, first list item, or an object's name/@id."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        return next((t for t in map(_first_text, value) if t), None)
+    if isinstance(value, dict):
+        for key in ("name", "@value", "@id", "url"):
+            text = _first_text(value.get(key))
+            if text:
+                return text
+    return None
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    name = _first_text(value.get("name") if isinstance(value, dict) else value)
+    return [name] if name and not name.startswith("http") else []
+
+
+def _read_microdata(root: Element, meta: _Metadata) -> None:
+    for element in root.iterfind(".//*[@itemprop]"):
+        prop = (element.get("itemprop") or "").strip()
+        if prop == "author" and not meta.bylines:
+            name = element.find(".//*[@itemprop='name']")
+            value = _itemprop_value(name if name is not None else element)
+            meta.bylines.extend(_names(value))
+            continue
+        key = {
+            "headline": "headline",
+            "datePublished": "published",
+            "dateModified": "updated",
+            "articleSection": "section",
+            "inLanguage": "language",
+        }.get(prop)
+        if key:
+            meta.put(key, _itemprop_value(element))
+    if root.find(".//*[@itemtype]") is not None:
+        for element in root.iterfind(".//*[@itemtype]"):
+            if (element.get("itemtype") or "").rsplit("/", 1)[-1] in _ARTICLE_TYPES:
+                meta.has_article_type = True
+
+
+def _itemprop_value(element: Element) -> str:
+    for attribute in ("content", "datetime"):
+        value = element.get(attribute)
+        if value:
+            return value
+    return "".join(element.itertext())
+
+
+def _read_meta_tags(root: Element, meta: _Metadata) -> None:
+    found: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = (
+            element.get("property") or element.get("name") or element.get("http-equiv") or ""
+        ).lower()
+        content = element.get("content")
+        if key and content and key not in found:
+            found[key] = content
+    for target, keys in _META_KEYS.items():
+        for key in keys:
+            if key in found:
+                if target == "author":
+                    if not meta.bylines:
+                        meta.bylines.extend(_names(found[key]))
+                else:
+                    meta.put(target, found[key])
+                break
+    html = root if root.tag == "html" else root.find(".//html")
+    if html is not None:
+        meta.put(
+            "html_lang", html.get("lang") or html.get("{http://www.w3.org/XML/1998/namespace}lang")
+        )
+    title = root.find(".//title")
+    if title is not None:
+        meta.put("title", "".join(title.itertext()))
+
+
+def _read_visible(root: Element, meta: _Metadata) -> None:
+    """Visible facts a page shows but may not declare: first h1, ``<time>``, byline text."""
+    h1 = root.find(".//h1")
+    if h1 is not None:
+        meta.put("h1", "".join(h1.itertext()))
+    for time in root.iter("time"):
+        stamp = time.get("datetime")
+        if stamp and (
+            time.get("pubdate") is not None or "publish" in (time.get("class") or "").lower()
+        ):
+            meta.put("published", stamp)
+    first_time = root.find(".//article//time[@datetime]")
+    if first_time is not None:
+        meta.put("published", first_time.get("datetime"))
+    for element in root.iter("span", "div", "p", "address", "a"):
+        tokens = _tokens(element)
+        if not tokens:
+            continue
+        if not meta.bylines and _BYLINE_CLASS.search(tokens):
+            text = _text(element)
+            if 0 < len(text) <= _META_MAX_CHARS:
+                meta.bylines.extend(_visible_byline(text))
+        if "published_text" not in meta.values and _DATE_CLASS.search(tokens):
+            text = _text(element)
+            if 0 < len(text) <= _META_MAX_CHARS:
+                meta.put("published_text", text)
+    if not meta.bylines:
+        for element in root.iterfind(".//a[@rel='author']"):
+            meta.bylines.extend(_names(_text(element)))
+
+
+def _visible_byline(text: str) -> tuple[str, ...]:
+    """Names in an element marked as a byline; a bare name there is read as "By <name>"."""
+    names = people.parse_byline(text)
+    if not names and not _BY_PREFIX.match(text):
+        names = people.parse_byline(f"By {text}")
+    return names
+
+
+def _bylines(meta: _Metadata) -> list[str]:
+    seen: list[str] = []
+    for name in meta.bylines:
+        clean = " ".join(_BY_PREFIX.sub("", name).split())
+        if clean and clean not in seen:
+            seen.append(clean)
+    return seen
+
+
+def _canonical_url(root: Element) -> str | None:
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            return link.get("href")
+    return None
+
+
+def _title_headline(meta: _Metadata) -> str | None:
+    h1 = meta.get("h1")
+    if h1:
+        return h1
+    title = meta.get("title")
+    if not title:
+        return None
+    parts = _TITLE_SEPARATORS.split(title)
+    return max(parts, key=len) if parts else None
+
+
+def _iso_date(value: str | None) -> str | None:
+    """A declared date, kept only when it is ISO 8601 (the archive never guesses)."""
+    if not value:
+        return None
+    match = _ISO_DATE.match(value.strip())
+    return match.group(0).replace(" ", "T", 1) if match else None
+
+
+def _published(meta: _Metadata) -> str | None:
+    """The declared publication date, else one printed in a visible date element."""
+    declared = _iso_date(meta.get("published"))
+    if declared:
+        return declared
+    printed = meta.get("published_text")
+    mention = dates.find_date(printed) if printed else None
+    return mention.iso if mention is not None else None
+
+
+def _language(meta: _Metadata, profile: Profile | None) -> str | None:
+    for key in ("language", "html_lang"):
+        value = meta.get(key)
+        if value and _LANGUAGE_TAG.fullmatch(value):
+            return value.split("-")[0].split("_")[0].lower()
+    return profile.language if profile else None
+
+
+def _detect_profile(rules: RuleSet, root: Element, url: str | None) -> Profile | None:
+    if not rules.profiles:
+        return None
+    by_url = rules.detect_profile((), url)
+    if by_url is not None or not any(p.detect for p in rules.profiles):
+        return by_url
+    body = root.find(".//body")
+    lines = "".join((body if body is not None else root).itertext()).splitlines()
+    return rules.detect_profile(lines, url)
+
+
+# --- pruning ---------------------------------------------------------------------------
+
+
+def _tokens(element: Element) -> str:
+    """The class, id and role tokens of an element, lower-cased, space-joined."""
+    parts = [element.get("class"), element.get("id"), element.get("role")]
+    return " ".join(p for p in parts if p).lower()
+
+
+def _text(element: Element) -> str:
+    return " ".join(clean_text("".join(element.itertext())).split())
+
+
+def _drop(element: Element) -> None:
+    """Remove ``element`` but keep its tail text in the document."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _protected(root: Element) -> set[Element]:
+    """Elements never pruned by a rule: the headline's and the declared body's wrappers."""
+    keep: set[Element] = {root}
+    anchors = list(root.iter("h1", "body")) + root.xpath("//*[@itemprop='articleBody']")
+    for anchor in anchors:
+        keep.add(anchor)
+        keep.update(anchor.iterancestors())
+    return keep
+
+
+def _prune(root: Element, selectors: tuple[Rule, ...], removed: list[Removed]) -> None:
+    etree.strip_elements(root, *_SILENT_TAGS, with_tail=False)
+    protected = _protected(root)
+    page_chars = max(1, len(_text(root)))
+
+    for element in _HIDDEN_XPATH(root):
+        if _detached(element, root):
+            continue
+        text = _spaced_text(element)
+        if element not in protected or len(text) < _WRAPPER_SHARE * page_chars:
+            _record(removed, text, "html:hidden-element")
+            _drop(element)
+    for element in list(root.iter(*_STRUCTURAL)):
+        if _detached(element, root):
+            continue
+        text = _spaced_text(element)
+        if _is_wrapper(element, protected, len(text) / page_chars):
+            continue
+        _record(removed, text, _STRUCTURAL[str(element.tag)])
+        _drop(element)
+    cache: dict[str, Rule | None] = {}
+    for element in list(root.iter()):
+        if element in protected or not isinstance(element.tag, str):
+            continue
+        tokens = _tokens(element)
+        if not tokens:
+            continue
+        if tokens not in cache:
+            cache[tokens] = next((r for r in selectors if r.matches_selector(tokens)), None)
+        rule = cache[tokens]
+        if rule is None or _CONTENT_TOKEN.search(tokens) or _detached(element, root):
+            continue
+        _record(removed, _spaced_text(element), rule.id)
+        _drop(element)
+
+
+def _is_wrapper(element: Element, protected: set[Element], share: float) -> bool:
+    """True when a structural element (``header``, ``form``...) wraps the article itself.
+
+    A ``header`` normally holds the headline, so only a large share of the page's text
+    makes it a wrapper; a ``form`` wrapping the whole page is an old ASP.NET habit.
+    """
+    if element.tag == "header":
+        return share > _WRAPPER_SHARE and element in protected
+    if element.tag == "form":
+        return share > _WRAPPER_SHARE or element in protected
+    return element in protected
+
+
+def _detached(element: Element, root: Element) -> bool:
+    """True when an ancestor of ``element`` has already been removed from ``root``."""
+    if element is root:
+        return False
+    return root not in element.iterancestors()
+
+
+def _record(removed: list[Removed], text: str, rule: str) -> None:
+    if text:
+        removed.append(Removed(text, rule))
+
+
+def _spaced_text(element: Element) -> str:
+    """Text of a removed element with its pieces spaced, so menu items stay readable."""
+    return " ".join(clean_text(" ".join(element.itertext())).split())
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def _lift_figures(root: Element) -> list[tuple[Element, Image]]:
+    """Take figures (image plus caption/credit) out of the tree, keeping where they were."""
+    figures: list[Element] = list(root.iter("figure"))
+    for element in root.iter():
+        if element.tag == "figure" or not isinstance(element.tag, str):
+            continue
+        if _CAPTION_CLASS.search(_tokens(element)):
+            container = _image_container(element)
+            if container is not None and container not in figures:
+                figures.append(container)
+    lifted: list[tuple[Element, Image]] = []
+    for figure in figures:
+        parent = figure.getparent()
+        if parent is None or _detached(figure, root):
+            continue
+        image = _image_from_figure(figure)
+        if image is not None:
+            lifted.append((parent, image))
+            _drop(figure)
+    return lifted
+
+
+def _image_container(caption: Element) -> Element | None:
+    """The nearest small ancestor of a caption that holds an image (the figure it labels).
+
+    An ancestor with much more text than the caption is the article itself, not a figure.
+    """
+    limit = len(_text(caption)) + _FIGURE_EXTRA_CHARS
+    for level, ancestor in enumerate(caption.iterancestors()):
+        if level >= 3 or ancestor.tag in ("body", "article", "main"):
+            return None
+        if ancestor.find(".//img") is not None or ancestor.find(".//amp-img") is not None:
+            return ancestor if len(_text(ancestor)) <= limit else None
+    return None
+
+
+def _image_from_figure(figure: Element) -> Image | None:
+    img = next(figure.iter("img", "amp-img"), None)
+    src = _image_src(img) if img is not None else None
+    credit_element = next(
+        (e for e in figure.iter() if isinstance(e.tag, str) and _CREDIT_CLASS.search(_tokens(e))),
+        None,
+    )
+    credit = _CREDIT_LABEL.sub("", _text(credit_element)) if credit_element is not None else None
+    if credit_element is not None:
+        _drop(credit_element)
+    caption_element = next(figure.iter("figcaption"), None)
+    if caption_element is None:
+        caption_element = next(
+            (
+                e
+                for e in figure.iter()
+                if isinstance(e.tag, str) and _CAPTION_CLASS.search(_tokens(e))
+            ),
+            None,
+        )
+    caption = _text(caption_element) if caption_element is not None else None
+    if caption and not credit:
+        match = _CREDIT_TEXT.search(caption)
+        if match:
+            credit = match.group("credit").strip()
+            caption = caption[: match.start()].strip()
+    if src is None and not caption:
+        return None
+    image_id = _image_id(figure, img, src)
+    return Image(id=image_id, caption=caption or None, credit=credit or None, src=src)
+
+
+def _image_src(img: Element) -> str | None:
+    for attribute in _IMAGE_SRC_ATTRS:
+        value = img.get(attribute)
+        if value and not value.startswith("data:"):
+            return value.strip()
+    srcset = img.get("srcset") or img.get("data-srcset")
+    return srcset.split(",")[0].split()[0] if srcset and srcset.strip() else None
+
+
+def _image_id(figure: Element, img: Element | None, src: str | None) -> str | None:
+    for element in (figure, img):
+        if element is None:
+            continue
+        for attribute in _IMAGE_ID_ATTRS:
+            value = element.get(attribute)
+            if value:
+                return value.strip()
+    if src:
+        stem = PurePosixPath(urlsplit(src).path).stem
+        return stem or None
+    return None
+
+
+# --- main content ----------------------------------------------------------------------
+
+
+class _Lineariser:
+    """Turns a tree into text blocks: a block ends wherever a block-level element starts
+    or ends, or at two consecutive ``<br>``; link text is counted per block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[_TextBlock] = []
+        self._parts: list[str] = []
+        self._link_chars = 0
+        self._owners: list[Element] = []
+        self._links = 0
+        self._quotes = 0
+        self._after_br = False
+
+    def run(self, root: Element) -> list[_TextBlock]:
+        for event, element in etree.iterwalk(root, events=("start", "end")):
+            tag = element.tag
+            if not isinstance(tag, str):
+                continue
+            if event == "start":
+                self._start(element, tag)
+            else:
+                self._end(element, tag)
+        self._flush()
+        return self.blocks
+
+    def _start(self, element: Element, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            self._owners.append(element)
+            if tag == "blockquote":
+                self._quotes += 1
+        elif tag == "br":
+            if self._after_br:
+                self._flush()
+            else:
+                self._parts.append("\n")
+            self._after_br = True
+        elif tag == "a":
+            self._links += 1
+        if element.text:
+            self._add(element.text)
+
+    def _end(self, element: Element, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            self._owners.pop()
+            if tag == "blockquote":
+                self._quotes -= 1
+        elif tag == "a":
+            self._links -= 1
+        if element.tail:
+            self._add(element.tail)
+
+    def _add(self, text: str) -> None:
+        self._parts.append(text)
+        if self._links:
+            self._link_chars += len(text.strip())
+        if self._after_br and not text.isspace():
+            self._after_br = False
+
+    def _flush(self) -> None:
+        if self._parts and self._owners:
+            raw = "".join(self._parts)
+            text = " ".join(clean_text(raw).split())
+            if text:
+                self.blocks.append(
+                    _TextBlock(
+                        text=text,
+                        owner=self._owners[-1],
+                        link_chars=min(self._link_chars, len(text)),
+                        total_chars=len(text),
+                        in_quote=self._quotes > 0,
+                    )
+                )
+        self._parts = []
+        self._link_chars = 0
+        self._after_br = False
+
+
+def _extract(
+    root: Element, rules: RuleSet, profile: Profile | None, meta: _Metadata
+) -> _Extraction:
+    removed: list[Removed] = []
+    _prune(root, rules.selector_rules(profile), removed)
+    figures = _lift_figures(root)
+    blocks = _Lineariser().run(root)
+    chosen = _select_content(blocks)
+    selected = {element for top in chosen for element in top.iter()}
+    body: list[Block] = []
+    headline: str | None = None
+    for block in blocks:
+        if block.owner not in selected:
+            if block.owner.tag != "h1":
+                _record(removed, block.text, "html:outside-main-content")
+            continue
+        tag = str(block.owner.tag)
+        if tag == "h1":
+            headline = headline or block.text
+            continue
+        kind = _block_kind(block, tag)
+        reason = _block_rejection(block, kind, rules, profile)
+        if reason:
+            _record(removed, block.text, reason)
+        else:
+            body.append(Block(block.text, kind))
+    scope = {element for top in _article_scope(chosen) for element in top.iter()}
+    images = [image for parent, image in figures if parent in scope]
+    return _Extraction(blocks=body, removed=removed, images=images, headline=headline)
+
+
+def _article_scope(chosen: list[Element]) -> list[Element]:
+    """Where the article's figures may sit: the chosen body, widened to its ``<article>``.
+
+    A lead image usually sits between the headline and the body container, outside the
+    text the scoring picked but inside the same ``<article>`` element.
+    """
+    scope: list[Element] = []
+    for element in chosen:
+        article = next(element.iterancestors("article"), None)
+        scope.append(article if article is not None else element)
+    return scope
+
+
+def _block_kind(block: _TextBlock, tag: str) -> str:
+    if tag in _HEADING_KIND:
+        return _HEADING_KIND[tag]
+    if block.in_quote:
+        return "blockquote"
+    return "li" if tag == "li" else "p"
+
+
+def _block_rejection(
+    block: _TextBlock, kind: str, rules: RuleSet, profile: Profile | None
+) -> str | None:
+    """Why a block inside the main content is still not body text (``None`` keeps it)."""
+    if kind not in ("h2", "h3") and block.link_share > _MAX_LINK_SHARE:
+        return "html:link-dense"
+    rule = rules.match_line(block.text, profile)
+    if rule is not None:
+        return rule.id
+    if len(block.text) <= _META_MAX_CHARS:
+        tokens = _tokens(block.owner)
+        if tokens and (_BYLINE_CLASS.search(tokens) or _DATE_CLASS.search(tokens)):
+            return "html:article-meta"
+    return None
+
+
+def _container(block: _TextBlock) -> Element | None:
+    owner = block.owner
+    return owner.getparent() if owner.tag in _PARAGRAPH_TAGS or owner.tag == "p" else owner
+
+
+def _select_content(blocks: list[_TextBlock]) -> list[Element]:
+    """The elements holding the article: the declared body, or the best-scoring container
+    and its peers."""
+    scores: dict[Element, float] = {}
+    chars: dict[Element, int] = {}
+    links: dict[Element, int] = {}
+    for block in blocks:
+        container = _container(block)
+        if container is None:
+            continue
+        for element in (block.owner, *block.owner.iterancestors()):
+            chars[element] = chars.get(element, 0) + block.total_chars
+            links[element] = links.get(element, 0) + block.link_chars
+        if block.total_chars < _MIN_SCORED_CHARS or block.owner.tag == "h1":
+            continue
+        score = float(block.total_chars - block.link_chars)
+        scores[container] = scores.get(container, 0.0) + score
+        grandparent = container.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
+    if not scores:
+        return []
+
+    def final(element: Element) -> float:
+        share = links.get(element, 0) / max(1, chars.get(element, 0))
+        return scores.get(element, 0.0) * (1 - share) * _class_weight(element)
+
+    declared = _declared_body(chars, links)
+    if declared is not None:
+        return [declared]
+    return _with_peers(max(scores, key=final), final, chars, links)
+
+
+def _declared_body(chars: dict[Element, int], links: dict[Element, int]) -> Element | None:
+    """The container the page itself names as the article body, if it holds prose.
+
+    CMS templates mark the body (``itemprop="articleBody"``, ``entry-content``,
+    ``post-body``, ``story-body``...); that declaration beats any scoring, which a long
+    sidebar or author profile can win on a short article. The largest declared container
+    with enough non-link text is taken (it contains any nested declared ones).
+    """
+    best: Element | None = None
+    best_chars = _MIN_DECLARED_CHARS - 1
+    for element, total in chars.items():
+        prose = total - links.get(element, 0)
+        if prose <= best_chars or not isinstance(element.tag, str):
+            continue
+        if element.get("itemprop") == "articleBody" or _DECLARED_BODY.search(_tokens(element)):
+            best, best_chars = element, prose
+    return best
+
+
+def _class_weight(element: Element) -> float:
+    """A multiplier from the element's class/id: article-like names up, furniture down.
+
+    Multiplicative, not additive, so that a short article is not outvoted by any empty
+    element that happens to be called "content".
+    """
+    tokens = _tokens(element)
+    if not tokens:
+        return 1.0
+    weight = 1.0
+    if _POSITIVE_CLASS.search(tokens):
+        weight *= 1.5
+    if _NEGATIVE_CLASS.search(tokens):
+        weight *= 0.5
+    return weight
+
+
+def _with_peers(
+    top: Element,
+    final: Any,
+    chars: dict[Element, int],
+    links: dict[Element, int],
+) -> list[Element]:
+    """``top`` plus siblings that look like more of the same article."""
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    top_score = final(top)
+    threshold = max(10.0, top_score * 0.2)
+    top_class = top.get("class")
+    chosen: list[Element] = []
+    for sibling in parent:
+        if sibling is top:
+            chosen.append(sibling)
+            continue
+        if not isinstance(sibling.tag, str) or sibling not in chars:
+            continue
+        bonus = top_score * 0.2 if top_class and sibling.get("class") == top_class else 0.0
+        if final(sibling) + bonus >= threshold or _prose_paragraph(sibling, chars, links):
+            chosen.append(sibling)
+    return chosen
+
+
+def _prose_paragraph(
+    element: Element, chars: dict[Element, int], links: dict[Element, int]
+) -> bool:
+    if element.tag != "p":
+        return False
+    length = chars.get(element, 0)
+    share = links.get(element, 0) / max(1, length)
+    if length > 80:
+        return share < 0.25
+    return share == 0 and _SENTENCE_END.search(_text(element)) is not None
