@@ -171,8 +171,10 @@ def lookup_place(name: str) -> Place | None:
 
 def _key(text: str) -> str:
     """Compare names without case, accents, dots or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    letters = text.casefold()
+    if not letters.isascii():
+        decomposed = unicodedata.normalize("NFKD", letters)
+        letters = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(letters.replace(".", " ").replace("’", "'").split())
 
 

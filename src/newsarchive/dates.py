@@ -129,8 +129,9 @@ _REGION_ZONES: dict[str, str] = {
 
 # --- patterns ---------------------------------------------------------------------------------
 
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
-_MONTH = rf"(?P<month>{_MONTH_ALT})\.?"
+# Month names are matched as any word and looked up in ``_MONTHS``: a 90-way alternation
+# tried at every position was five times slower.
+_MONTH = r"(?P<month>[^\W\d_]{3,10})\.?"
 _DAY = r"(?P<day>(?:0?[1-9]|[12]\d|3[01]))"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°|\.)?"
@@ -147,11 +148,17 @@ _DAY_FIRST = re.compile(
     rf"(?<![\d.]){_DAY}{_ORDINAL}\s*(?:de\s+)?{_MONTH}(?!\w),?\s*(?:de\s+|del\s+)?{_YEAR}",
     re.IGNORECASE,
 )
-_NUMERIC = re.compile(
-    r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d])"
-    r"|(?<![\d./-])(?P<ymd_year>(?:19|20)\d\d)/(?P<ymd_mon>0?[1-9]|1[0-2])/(?P<ymd_day>\d{1,2})"
+_NUMERIC_DMY = re.compile(
+    r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)(?!\d)"
+)
+_NUMERIC_YMD = re.compile(
+    r"(?<![\d./-])(?P<year>(?:19|20)\d\d)/(?P<mon>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])"
     r"(?![\d/])"
 )
+#: Forms that end with the year, and how far before the year they can start.
+_ENDS_WITH_YEAR = (_MONTH_FIRST, _DAY_FIRST, _NUMERIC_DMY)
+_STARTS_WITH_YEAR = (_ISO, _NUMERIC_YMD)
+_REACH = 32
 _ZONE = (
     r"(?:\s*\(?(?P<zone>(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[+-](?:[01]\d|2[0-3]):?[0-5]\d"
     r"|UK time|Brussels time|[A-Z]{1,2}[SD]T|[A-Z]ES?T|MESZ|MEZ|UTC|GMT|AKST|AKDT|AEST|AEDT|[ECMP]T"
@@ -165,6 +172,8 @@ _TIME = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+#: Every absolute date form prints a four-digit year: lines without one are rejected at once.
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 
 #: Languages whose convention writes numeric dates day first; English is ambiguous (US vs UK).
 _DAY_FIRST_LANGUAGES = frozenset({"fr", "de", "it", "es", "pt", "nl"})
@@ -190,9 +199,7 @@ def find_date(
     Returns:
         The date with its role and span, or ``None`` when no date is printed.
     """
-    if _DIGIT.search(line) is None:
-        return resolve_relative(line, anchor) if anchor is not None else None
-    found = _first_date(line, language)
+    found = _first_date(line, language) if _ANY_YEAR.search(line) else None
     if found is None:
         return resolve_relative(line, anchor) if anchor is not None else None
     day, start, end = found
@@ -294,39 +301,41 @@ def resolve_relative(line: str, anchor: datetime | None) -> DateMention | None:
 
 
 def _first_date(line: str, language: str | None) -> tuple[date, int, int] | None:
-    """The earliest valid calendar date in ``line`` with its span."""
-    best: tuple[date, int, int] | None = None
-    for pattern in (_ISO, _MONTH_FIRST, _DAY_FIRST, _NUMERIC):
-        for match in pattern.finditer(line):
-            if best is not None and match.start() >= best[1]:
-                break
-            day = _to_date(match, pattern, language)
-            if day is not None:
-                best = (day, match.start(), match.end())
-                break
-    return best
+    """The first valid calendar date in ``line`` with its span.
+
+    Every form starts or ends with its four-digit year, so only short windows around the
+    years in the line are searched, which keeps long body lines cheap.
+    """
+    for year in _ANY_YEAR.finditer(line):
+        year_start, year_end = year.span()
+        for pattern in _STARTS_WITH_YEAR:
+            match = pattern.match(line, year_start)
+            if match is not None and (day := _to_date(match, language)) is not None:
+                return day, match.start(), match.end()
+        window = max(0, year_start - _REACH)
+        for pattern in _ENDS_WITH_YEAR:
+            for match in pattern.finditer(line, window, year_end + 1):
+                if match.end("year") == year_end and (day := _to_date(match, language)):
+                    return day, match.start(), match.end()
+    return None
 
 
-def _to_date(match: re.Match[str], pattern: re.Pattern[str], language: str | None) -> date | None:
+def _to_date(match: re.Match[str], language: str | None) -> date | None:
     """Turn a pattern match into a valid ``date``; ``None`` for impossible or ambiguous ones."""
     groups = match.groupdict()
     try:
-        if pattern is _ISO:
-            return date(int(groups["year"]), int(groups["mon"]), int(groups["day"]))
-        if pattern is _NUMERIC:
+        if "a" in groups:
             return _numeric_date(groups, language)
-        month = _MONTHS[groups["month"].lower()]
-        return date(int(groups["year"]), month, int(groups["day"]))
+        if "mon" in groups:
+            return date(int(groups["year"]), int(groups["mon"]), int(groups["day"]))
+        month = _MONTHS.get(groups["month"].lower())
+        return date(int(groups["year"]), month, int(groups["day"])) if month else None
     except ValueError:
         return None
 
 
 def _numeric_date(groups: dict[str, str | None], language: str | None) -> date | None:
-    """Read ``15/03/2024`` or ``2024/03/15``; refuse orders that the language leaves open."""
-    if groups["ymd_year"] is not None:
-        return date(
-            int(groups["ymd_year"]), int(groups["ymd_mon"] or 0), int(groups["ymd_day"] or 0)
-        )
+    """Read ``15/03/2024``; refuse day/month orders that the language leaves open."""
     first, second, year = int(groups["a"] or 0), int(groups["b"] or 0), int(groups["year"] or 0)
     if first > 12 >= second:
         return date(year, second, first)

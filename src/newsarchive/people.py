@@ -32,7 +32,15 @@ _PUNCTUATION = " .,;|·•—–-()"
 #: Bylines are short; anything longer is body text.
 _MAX_LENGTH = 160
 _MAX_NAMES = 8
+#: A personal name has at most four capitalised words (particles aside).
+_MAX_NAME_CAPITALS = 4
 
+#: Cheap first test: a byline opens with a ``By``-style word, two capitalised words
+#: (a name) or a digit (a date before the names).
+_MAYBE = re.compile(
+    r"(?i:by|von|par|di|por|words|text|story|reporting|written|photos?|texto|texte|testo)\b"
+    r"|[A-ZÀ-Þ][^\s,|]*[\s,]+(?:[a-zß-ÿ]{1,3}\s+){0,2}[A-ZÀ-Þ]|\d"
+)
 _PREFIX = re.compile(
     r"^(?:(?:words|text|story|reporting|written|photos?\s+and\s+text)\s+)?"
     r"(?:by|von|par|di|por|texto\s+de|texte\s+de|testo\s+di|text\s+von)\s*:?\s+",
@@ -69,7 +77,10 @@ _TITLE_MODIFIERS = _words(
     culture arts legal diplomatic defence defense security education investigative national
     international global europe european us uk washington white house world city metro
     education social media climate energy markets finance financial crime courts digital
-    special north south east west america americas asia africa middle
+    special north south east west america americas asia africa middle editorial page front
+    opinion contributing features news night photo video data graphics copy web online local
+    weekend magazine books travel food style fashion music film tv television radio medical
+    religion property motoring theatre art
     """
 )
 _AGENCIES = frozenset(
@@ -101,7 +112,10 @@ _NOT_NAME_WORDS = _words(
     samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunedì martedì mercoledì
     giovedì venerdì sabato domenica lunes martes miércoles jueves viernes sábado domingo the a an
     this that these those his her their our my your its les un une die ein eine il
-    lo gli los las uno una mr mrs ms dr prof
+    lo gli los las uno una mr mrs ms dr prof not no nor and or but of for with to from into
+    is are was were be been has have had how why what when where who which than then there
+    all more most view read see meet contact follow share subscribe sign log top latest
+    popular related home new
     """
 )
 #: ``for The Guardian``, ``pour Le Monde``: an affiliation, not a person.
@@ -114,6 +128,8 @@ _ATTACHED = re.compile(
 #: Social handles and e-mail addresses printed with the names.
 _HANDLE = re.compile(r"\s*(?:\S+@\S+|@\w+)")
 _MAX_TITLE_WORDS = 8
+#: Small words inside titles and outlet names (``Editor of Books``, ``Corriere della Sera``).
+_CONNECTIVES = _words("of for at and the in on de du des la le für der die di del della y")
 _NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-])*")
 
 
@@ -128,7 +144,7 @@ def parse_byline(line: str) -> tuple[str, ...]:
         line is not a byline or names no person.
     """
     text = line.strip()
-    if not text or len(text) > _MAX_LENGTH or text.endswith(("?", "!")):
+    if len(text) > _MAX_LENGTH or text.endswith(("?", "!")) or not _MAYBE.match(text):
         return ()
     text = _HANDLE.sub("", _strip_date(text))
     prefix = _PREFIX.match(text)
@@ -137,21 +153,20 @@ def parse_byline(line: str) -> tuple[str, ...]:
     names: list[str] = []
     saw_affiliation = False
     for section in _SECTION.split(body):
-        if not section.strip():
-            continue
         for piece in _LIST.split(section.strip()):
             piece = piece.strip(" .:")
             if not piece:
                 continue
             kind, name = _classify(piece)
-            if kind == "name" and name is not None:
-                names.append(name)
-            elif kind in ("agency", "title", "handle"):
-                saw_affiliation = True
-                if name is not None:
-                    names.append(name)
-            else:
+            if saw_affiliation and kind in ("name", "other") and _is_organisation(piece):
+                # After a title or agency, capitalised pieces name the employer
+                # (``Jim Daly | Editor, TED Books``), not another author.
+                continue
+            if kind == "other":
                 return ()
+            saw_affiliation = saw_affiliation or kind != "name"
+            if name is not None:
+                names.append(name)
     if not names or len(names) > _MAX_NAMES:
         return ()
     if prefix is None and not saw_affiliation:
@@ -193,6 +208,8 @@ def _classify(piece: str) -> tuple[str, str | None]:
     if job_at is None or len(words) > _MAX_TITLE_WORDS:
         return "other", None
     title_start = _title_start(words, job_at)
+    if not _is_title(words[title_start:]):
+        return "other", None
     if title_start == 0:
         return "title", None
     if _is_name(words[:title_start]):
@@ -211,6 +228,25 @@ def _title_start(words: list[str], job_at: int) -> int:
     return start
 
 
+def _is_organisation(piece: str) -> bool:
+    """Capitalised words (with small connectors): an outlet, desk or publication name."""
+    words = piece.split()
+    return len(words) <= _MAX_TITLE_WORDS and all(
+        w[:1].isupper() or w.casefold() in _CONNECTIVES for w in words
+    )
+
+
+def _is_title(words: list[str]) -> bool:
+    """Job-title words: capitalised, job or subject words, or small connectors."""
+    return all(
+        w[:1].isupper()
+        or w.casefold().strip(".,") in _JOB_WORDS
+        or w.casefold() in _TITLE_MODIFIERS
+        or w.casefold() in _CONNECTIVES
+        for w in words
+    )
+
+
 def _is_name(words: list[str]) -> bool:
     """Two to five capitalised words (particles allowed), none a weekday, month or place."""
     if not 2 <= len(words) <= 5:
@@ -220,7 +256,7 @@ def _is_name(words: list[str]) -> bool:
         if _NAME_WORD.fullmatch(word) is None:
             return False
         lowered = word.casefold()
-        if lowered in _NOT_NAME_WORDS or lowered in _JOB_WORDS or lowered in _TITLE_MODIFIERS:
+        if lowered in _NOT_NAME_WORDS or lowered.strip(".,") in _JOB_WORDS:
             return False
         if word[:1].isupper():
             capitals += 1
@@ -228,7 +264,22 @@ def _is_name(words: list[str]) -> bool:
             return False
     if capitals < 2 or not words[0][:1].isupper() or not words[-1][:1].isupper():
         return False
+    if capitals > _MAX_NAME_CAPITALS or _mixes_acronyms(words):
+        return False
     return lookup_place(" ".join(words)) is None
+
+
+def _mixes_acronyms(words: list[str]) -> bool:
+    """``NFL Playbook``, ``SAP HANA Real Time``: an acronym beside ordinary words is a brand,
+    not a person (names printed in capitals are capitals throughout)."""
+    shouting = lowered = False
+    for word in words:
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) >= 3 and all(c.isupper() for c in letters):
+            shouting = True
+        elif any(c.islower() for c in letters) and word.casefold() not in _NAME_PARTICLES:
+            lowered = True
+    return shouting and lowered
 
 
 def _name(words: list[str]) -> str:
