@@ -54,7 +54,7 @@ READER_ROLES = ("headline", "dek", "byline", "date", "body")
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_SEPARATOR = re.compile(r"\s[|•·›»>/]\s|\s[|•·›»]$|^[|•·›»]\s|»$|›$")
+_SEPARATOR = re.compile(r"\s[|•·›»>/]\s|\s[|•·›»]$|^[|•·›»]\s")
 _INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 #: Short words in menus, share bars and account prompts; their density marks navigation.
 _LINK_WORDS = frozenset(
@@ -142,7 +142,12 @@ _DETECTORS: dict[int, tuple[RuleSet, list[tuple[re.Pattern[str], Profile]]]] = {
 
 
 def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Profile | None:
-    """Same answer as :meth:`RuleSet.detect_profile`, with each profile's cues in one regex."""
+    """The publisher profile of a capture: by URL, else the profile whose cues match most lines.
+
+    Counting cue lines (ties go to the first profile loaded) keeps a page that quotes
+    another outlet (an ``AFP via Getty Images`` credit on a CNN page) with its own
+    publisher.
+    """
     for profile in rules.profiles:
         if profile.matches_url(url):
             return profile
@@ -155,10 +160,13 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
         ]
         cached = (rules, detectors)
         _DETECTORS[id(rules)] = cached
+    best: Profile | None = None
+    best_hits = 0
     for detector, profile in cached[1]:
-        if any(detector.search(line) for line in lines):
-            return profile
-    return None
+        hits = sum(1 for line in lines if detector.search(line))
+        if hits > best_hits:
+            best, best_hits = profile, hits
+    return best
 
 
 # --------------------------------------------------------------------------- classifier
@@ -249,18 +257,18 @@ def _settle(classes: list[str]) -> list[str]:
     return settled
 
 
-def _main_run(settled: Sequence[str], weights: Sequence[int]) -> tuple[int, int]:
-    """The [start, end) run of lines with the highest sum of good minus bad weight.
+def _main_run(scores: Sequence[int]) -> tuple[int, int]:
+    """The [start, end) run of lines with the highest total score (maximum subarray).
 
-    Good lines weigh their word count, bad lines a fixed penalty per line: a long
-    article survives a few stray menu lines, while a teaser list far away does not join.
+    Good lines score their word count, bad lines a fixed penalty: a long article
+    survives a few stray menu lines, while a teaser list far away does not join it.
     """
     best = (0, 0)
     best_sum = 0
     start = 0
     running = 0
-    for i, (cls, weight) in enumerate(zip(settled, weights, strict=True)):
-        running += weight if cls == GOOD else -_BAD_PENALTY
+    for i, score in enumerate(scores):
+        running += score
         if running <= 0:
             running = 0
             start = i + 1
@@ -276,14 +284,29 @@ _BAD_PENALTY = 12
 # --------------------------------------------------------------------------- structure
 
 _ALL_CAPS = re.compile(r"[^a-z]*[A-Z][^a-z]*")
+_BREADCRUMB = re.compile(r"\s*[›>»/]\s*")
 #: How far above the body the header (headline, dek, byline, dates) may start.
 _HEADER_WINDOW = 12
+#: How many leading lines of the body run may turn out to be header lines (headline, dek).
+_LEAD_LINES = 4
+#: Header lines longer than this are paragraphs, never a headline or dek.
+_HEADER_MAX_WORDS = 70
+#: Lines up to this many words are checked for bylines.
+_META_WORDS = 14
+#: A line with a date and at most this many words (``Published …Updated …``) is a date line.
+_DATE_LINE_WORDS = 13
+#: A line opening like a byline is never a headline, even when people.py cannot parse it.
+_BYLINE_START = re.compile(r"(?:By|BY|Von|Par|Di|Por|Door|Av) [A-ZÀ-Ý]")
+_MARKER_ROLES = frozenset({"image-id", "credit", "caption", "byline", "date"})
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 def _title_like(text: str) -> bool:
     """A headline: a few words, no sentence full stop, not a menu."""
-    words = _WORD.findall(text)
-    if not 3 <= len(words) <= 30 or len(text) > 220:
+    if not 3 <= _words(text) <= 30 or len(text) > 220:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
@@ -291,18 +314,302 @@ def _title_like(text: str) -> bool:
 
 
 def _section_like(text: str) -> bool:
-    words = _WORD.findall(text)
-    return 1 <= len(words) <= 3 and len(text) <= 40 and not _TERMINAL.search(text)
+    """A section label: a short phrase, or a breadcrumb ending in one."""
+    steps = _BREADCRUMB.split(text)
+    if len(steps) > 4 or "|" in text or len(text) > 60 or _SENTENCE_END.search(text):
+        return False
+    return 1 <= _words(steps[-1]) <= 4
 
 
 def _kicker_like(text: str) -> bool:
-    words = _WORD.findall(text)
-    return 1 <= len(words) <= 6 and _ALL_CAPS.fullmatch(text) is not None
+    return 1 <= _words(text) <= 6 and _ALL_CAPS.fullmatch(text) is not None
 
 
 def _dek_like(text: str) -> bool:
-    words = _WORD.findall(text)
-    return 6 <= len(words) <= 70 and _SENTENCE_END.search(text) is not None
+    return 6 <= _words(text) <= _HEADER_MAX_WORDS and not _kicker_like(text)
+
+
+def _meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
+    """Byline and date lines among the lines no rule claimed (people.py and dates.py decide).
+
+    A name on one line followed by a job title on the next (``Holly Brennan`` /
+    ``Science Reporter``) is a two-line byline.
+    """
+    meta: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        if roles[i] or i in meta or _words(text) > _META_WORDS:
+            continue
+        if _date_line(text):
+            meta[i] = "date"
+        elif people.parse_byline(text) or _BYLINE_START.match(text):
+            meta[i] = "byline"
+        elif (
+            i + 1 < len(texts)
+            and not roles[i + 1]
+            and _words(text) <= 4
+            and _words(texts[i + 1]) <= 4
+            and people.parse_byline(f"{text} {texts[i + 1]}")
+        ):
+            meta[i] = meta[i + 1] = "byline"
+    return meta
+
+
+def _date_line(text: str) -> bool:
+    """A line that prints a date, possibly two (``Published …Updated …``), and little else."""
+    if dates.is_date_line(text):
+        return True
+    return (
+        _words(text) <= _DATE_LINE_WORDS
+        and not _SENTENCE_END.search(text)
+        and dates.find_date(text) is not None
+    )
+
+
+def _pair_captions(texts: Sequence[str], roles: list[str], reasons: list[str | None]) -> None:
+    """A short unclaimed line right above a photo credit is that photo's caption."""
+    for i, role in enumerate(roles):
+        if role != "credit" or i == 0 or roles[i - 1]:
+            continue
+        if 3 <= _words(texts[i - 1]) <= 60:
+            roles[i - 1] = "caption"
+            reasons[i - 1] = "structure:caption-above-credit"
+
+
+def _classify_body(
+    texts: Sequence[str],
+    roles: list[str],
+    reasons: list[str | None],
+    kinds: Sequence[str | None],
+    profile: Profile | None,
+) -> None:
+    """Decide body vs boilerplate for every line no rule claimed, then read the header.
+
+    Byline and date lines are set aside first: they are short like menus but belong to
+    the article when they sit in its header or right after it. Lines a rule dropped
+    stay in the sequence as known boilerplate, so their neighbours see them.
+    """
+    meta = _meta_lines(texts, roles)
+    seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
+    free = [roles[i] == "" for i in seq]
+    counts = Counter(texts[i] for i, is_free in zip(seq, free, strict=True) if is_free)
+    stop = _stopwords()
+    first = [
+        _classify(_features(texts[i], stop, counts)) if is_free else (BAD, "rule")
+        for i, is_free in zip(seq, free, strict=True)
+    ]
+    _mark_teasers(seq, free, first, kinds)
+    settled = _settle([cls for cls, _ in first])
+    scores = [
+        _words(texts[i]) if cls == GOOD else (-_BAD_PENALTY if is_free else 0)
+        for i, cls, is_free in zip(seq, settled, free, strict=True)
+    ]
+    start, end = _main_run(scores)
+    if start == end:
+        for k, i in enumerate(seq):
+            if free[k]:
+                roles[i] = "removed"
+                reasons[i] = "classifier:no-article-" + first[k][1]
+        _settle_meta(meta, roles, reasons, lo=0, hi=-1)
+        return
+    header_from = _header_top(seq, free, first, texts, start)
+    body_from = start + _header_lead(seq, free, start, end, texts, roles, meta)
+    for k, i in enumerate(seq):
+        if not free[k]:
+            continue
+        if body_from <= k < end and settled[k] == GOOD:
+            roles[i] = "body"
+        elif not header_from <= k < body_from:
+            roles[i] = "removed"
+            reasons[i] = "classifier:" + _removal_reason(first[k], k, start, end)
+    header = [seq[k] for k in range(header_from, body_from) if free[k]]
+    top = header[0] if header else seq[body_from]
+    _settle_meta(meta, roles, reasons, lo=_previous_meta(meta, top), hi=seq[end - 1] + 2)
+    lead = {seq[k] for k in range(start, body_from)}
+    _assign_header(header, lead, texts, roles, reasons, profile)
+
+
+#: Rule kinds that head a list of links to other stories.
+_LIST_HEADS = frozenset({"related", "comments"})
+
+
+def _mark_teasers(
+    seq: Sequence[int],
+    free: Sequence[bool],
+    first: list[tuple[str, str]],
+    kinds: Sequence[str | None],
+) -> None:
+    """Lines after a "Read more" / "Related" head are teasers until prose resumes."""
+    in_list = False
+    for k, i in enumerate(seq):
+        if not free[k]:
+            in_list = kinds[i] in _LIST_HEADS or (in_list and kinds[i] is None)
+        elif first[k][0] == GOOD:
+            in_list = False
+        elif in_list:
+            first[k] = (BAD, "teaser")
+
+
+def _header_top(
+    seq: Sequence[int],
+    free: Sequence[bool],
+    first: Sequence[tuple[str, str]],
+    texts: Sequence[str],
+    start: int,
+) -> int:
+    """Index (into ``seq``) of the first header line above the body run.
+
+    Takes up to ``_HEADER_WINDOW`` unclaimed lines above the body (menus included: the
+    header reader drops what it cannot place), stopping at a paragraph of prose, which
+    belongs to something else.
+    """
+    top = start
+    seen = 0
+    while top > 0 and seen < _HEADER_WINDOW:
+        k = top - 1
+        if free[k]:
+            if first[k][0] == GOOD and _words(texts[seq[k]]) >= _HEADER_MAX_WORDS // 2:
+                break
+            seen += 1
+        top -= 1
+    return top
+
+
+def _header_lead(
+    seq: Sequence[int],
+    free: Sequence[bool],
+    start: int,
+    end: int,
+    texts: Sequence[str],
+    roles: Sequence[str],
+    meta: dict[int, str],
+) -> int:
+    """How many leading entries of the body run are header lines (headline, dek).
+
+    A byline, date or photo line after them marks where the header ends: prose-like
+    headlines and deks are classified as body until such a marker is seen.
+    """
+    run = [k for k in range(start, end) if free[k]][: _LEAD_LINES + 1]
+    lead = 0
+    for n in range(1, min(_LEAD_LINES + 1, len(run))):
+        before, after = seq[run[n - 1]], seq[run[n]]
+        if _words(texts[before]) > _HEADER_MAX_WORDS or (
+            n > 1 and not _title_like(texts[seq[run[n - 2]]])
+        ):
+            break
+        if any(roles[j] in _MARKER_ROLES or j in meta for j in range(before + 1, after)):
+            lead = run[n] - start
+    return lead
+
+
+def _previous_meta(meta: dict[int, str], top: int) -> int:
+    """Extend the header upwards over byline/date lines directly above it."""
+    while top - 1 in meta:
+        top -= 1
+    return top
+
+
+def _settle_meta(
+    meta: dict[int, str], roles: list[str], reasons: list[str | None], *, lo: int, hi: int
+) -> None:
+    """Keep byline/date lines within ``[lo, hi)`` (the article); drop the others."""
+    for i, role in meta.items():
+        if lo <= i < hi:
+            roles[i] = role
+        else:
+            roles[i] = "removed"
+            reasons[i] = f"classifier:stray-{role}"
+
+
+def _assign_header(
+    header: list[int],
+    from_body: set[int],
+    texts: Sequence[str],
+    roles: list[str],
+    reasons: list[str | None],
+    profile: Profile | None,
+) -> None:
+    """Read section, kicker, headline and dek off the header lines, by shape and position.
+
+    The headline is the first title-like line that is followed by what follows headlines
+    (see :func:`_pick_headline`). Above it, the nearest short label is the section, or
+    the kicker when the profile says its kickers stand above the headline
+    (``kicker_above_headline`` = the fewest words such a kicker has); an all-caps label
+    is a kicker. Below it, an all-caps line is the kicker and the first longer line the
+    dek. Header lines left over are dropped, except lines taken from the body run,
+    which return to it.
+    """
+    settings = profile.settings if profile is not None else {}
+    open_lines = [i for i in header if roles[i] == ""]
+    kicker_words = int(settings.get("kicker_above_headline", 0))
+    headline = _pick_headline(open_lines, from_body, texts, roles, kicker_words > 0)
+    if headline is not None:
+        roles[headline] = "headline"
+        labels = ["kicker", "section"] if kicker_words else ["section"]
+        if not settings.get("section_label", True):
+            labels.remove("section")
+        for i in reversed([i for i in open_lines if i < headline]):
+            text = texts[i]
+            if "kicker" in labels and (
+                _kicker_like(text) or (_section_like(text) and _words(text) >= kicker_words)
+            ):
+                labels.remove("kicker")
+                roles[i] = "kicker"
+            elif "section" in labels and _section_like(text):
+                labels.remove("section")
+                roles[i] = "section"
+            else:
+                break
+        for i in (i for i in open_lines if i > headline and roles[i] == ""):
+            if _kicker_like(texts[i]) and "kicker" not in roles:
+                roles[i] = "kicker"
+            elif _dek_like(texts[i]) and "dek" not in roles:
+                roles[i] = "dek"
+    for i in header:
+        if roles[i] == "":
+            roles[i] = "body" if i in from_body else "removed"
+            reasons[i] = None if i in from_body else "classifier:header-noise"
+
+
+def _pick_headline(
+    lines: Sequence[int],
+    from_body: set[int],
+    texts: Sequence[str],
+    roles: Sequence[str],
+    kicker_above: bool,
+) -> int | None:
+    """The first title-like header line followed by what follows a headline.
+
+    That is a kicker, dek, byline, date or photo line, or the body itself; a title-like
+    menu entry is followed by another menu entry instead. Where kickers stand above
+    headlines, a short title-like line followed by another one is that kicker.
+    """
+    for n, i in enumerate(lines):
+        text = texts[i]
+        if not _title_like(text) or _kicker_like(text) or _BYLINE_START.match(text):
+            continue
+        after = lines[n + 1] if n + 1 < len(lines) else None
+        if kicker_above and after is not None and _words(text) <= 6 and _title_like(texts[after]):
+            continue
+        if after is None or after in from_body or _kicker_like(texts[after]):
+            return i
+        if _dek_like(texts[after]):
+            return i
+        # Structure (byline, date, photo) within the next two lines follows a headline.
+        limit = lines[n + 2] if n + 2 < len(lines) else len(roles)
+        if any(roles[j] and roles[j] != "removed" for j in range(i + 1, limit)):
+            return i
+    return None
+
+
+_STOPWORDS: list[frozenset[str]] = []
+
+
+def _stopwords() -> frozenset[str]:
+    """Stop words of every supported language: the classifier runs before detection."""
+    if not _STOPWORDS:
+        codes = ("en", "fr", "de", "it", "es")
+        _STOPWORDS.append(frozenset().union(*(language.stopwords(c) for c in codes)))
+    return _STOPWORDS[0]
 
 
 # --------------------------------------------------------------------------- segmentation
@@ -328,166 +635,20 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
     matcher = _matcher(ruleset, profile)
     roles = [""] * len(texts)
     reasons: list[str | None] = [None] * len(texts)
+    kinds: list[str | None] = [None] * len(texts)
     for i, line in enumerate(texts):
         rule = matcher.match(line)
         if rule is not None:
             roles[i] = "removed" if rule.action == "drop" else rule.action
             reasons[i] = rule.id
-    _classify_body(texts, roles, reasons)
+            kinds[i] = rule.kind
+    _pair_captions(texts, roles, reasons)
+    _classify_body(texts, roles, reasons, kinds, profile)
     lines = tuple(
         LineRole(number, line, role, reason)
         for (number, line), role, reason in zip(numbered, roles, reasons, strict=True)
     )
     return Segmentation(lines=lines, profile=profile)
-
-
-#: Lines up to this many words are checked for bylines and printed dates.
-_META_WORDS = 14
-
-
-def _meta_role(text: str) -> str | None:
-    """``byline`` or ``date`` when a short line is one (dates.py / people.py decide)."""
-    if len(_WORD.findall(text)) > _META_WORDS:
-        return None
-    if people.parse_byline(text):
-        return "byline"
-    if dates.find_date(text) is not None:
-        return "date"
-    return None
-
-
-def _classify_body(texts: Sequence[str], roles: list[str], reasons: list[str | None]) -> None:
-    """Decide body vs boilerplate for every line no rule claimed, then read the header.
-
-    Byline and date lines are set aside first: they are short like menus but belong to
-    the article when they sit in its header or right after it.
-    """
-    meta: dict[int, str] = {}
-    for i, role in enumerate(roles):
-        if role == "" and (found := _meta_role(texts[i])) is not None:
-            meta[i] = found
-    free = [i for i, role in enumerate(roles) if role == "" and i not in meta]
-    if not free:
-        _settle_meta(meta, roles, reasons, lo=0, hi=len(texts))
-        return
-    stop = _stopwords()
-    counts = Counter(texts[i] for i in free)
-    feats = [_features(texts[i], stop, counts) for i in free]
-    first = [_classify(f) for f in feats]
-    settled = _settle([cls for cls, _ in first])
-    start, end = _main_run(settled, [f.words for f in feats])
-    header_from = start
-    # Walk up from the body over lines that can be header lines (not strong boilerplate).
-    while header_from > 0 and start - header_from < _HEADER_WINDOW:
-        cls, _ = first[header_from - 1]
-        if cls == BAD and not _title_like(texts[free[header_from - 1]]):
-            break
-        header_from -= 1
-    if header_from > 0 and start - header_from < _HEADER_WINDOW:
-        # A section label (a menu-like word) may sit right above the headline.
-        header_from -= _section_like(texts[free[header_from - 1]])
-    for k, i in enumerate(free):
-        if start <= k < end and settled[k] == GOOD:
-            roles[i] = "body"
-        elif not header_from <= k < start:
-            roles[i] = "removed"
-            reasons[i] = "classifier:" + _removal_reason(first[k], k, start, end)
-    if start == end:
-        _settle_meta(meta, roles, reasons, lo=0, hi=-1)
-        return
-    top = free[header_from] if header_from < start else free[start]
-    body_start = free[start]
-    last = free[end - 1]
-    _settle_meta(meta, roles, reasons, lo=min(top, _previous_meta(meta, top)), hi=last + 2)
-    header = [free[k] for k in range(header_from, start)]
-    _assign_header(header, body_start, texts, roles, reasons)
-
-
-def _previous_meta(meta: dict[int, str], top: int) -> int:
-    """Extend the header upwards over byline/date lines directly above it."""
-    while top - 1 in meta:
-        top -= 1
-    return top
-
-
-def _settle_meta(
-    meta: dict[int, str], roles: list[str], reasons: list[str | None], *, lo: int, hi: int
-) -> None:
-    """Keep byline/date lines within ``[lo, hi)`` (the article); drop the others."""
-    for i, role in meta.items():
-        if lo <= i < hi:
-            roles[i] = role
-        else:
-            roles[i] = "removed"
-            reasons[i] = f"classifier:stray-{role}"
-
-
-def _assign_header(
-    header: list[int],
-    body_start: int,
-    texts: Sequence[str],
-    roles: list[str],
-    reasons: list[str | None],
-) -> None:
-    """Read section, kicker, headline and dek off the lines just above the body.
-
-    ``header`` holds indexes of the unassigned lines above the body, in order. The
-    headline is the first title-like line that is not all capitals; a short plain line
-    before it is the section and an all-caps one the kicker; a sentence after it is the
-    dek. When the dek is prose-like it was classified as body: it is taken back when it
-    is the first body line, directly after the headline, and image, byline or date
-    lines separate it from the next paragraph.
-    """
-    headline = next(
-        (i for i in header if _title_like(texts[i]) and not _kicker_like(texts[i])), None
-    )
-    if headline is not None:
-        roles[headline] = "headline"
-        for i in reversed([i for i in header if i < headline]):
-            if _kicker_like(texts[i]) and "kicker" not in roles:
-                roles[i] = "kicker"
-            elif _section_like(texts[i]) and "section" not in roles:
-                roles[i] = "section"
-        for i in (i for i in header if i > headline):
-            if _kicker_like(texts[i]) and "kicker" not in roles:
-                roles[i] = "kicker"
-            elif _dek_like(texts[i]) and "dek" not in roles:
-                roles[i] = "dek"
-        if "dek" not in roles and _dek_follows(headline, body_start, texts, roles):
-            roles[body_start] = "dek"
-    for i in header:
-        if roles[i] == "":
-            roles[i] = "removed"
-            reasons[i] = "classifier:header-noise"
-
-
-_HEADER_ROLES = frozenset({"kicker", "section", "removed"})
-_SEPARATING_ROLES = frozenset({"image-id", "credit", "caption", "byline", "date"})
-
-
-def _dek_follows(headline: int, body_start: int, texts: Sequence[str], roles: list[str]) -> bool:
-    """True when the first body line is really the dek (see :func:`_assign_header`)."""
-    if not _dek_like(texts[body_start]):
-        return False
-    if any(roles[i] not in _HEADER_ROLES for i in range(headline + 1, body_start)):
-        return False
-    following = body_start + 1
-    saw_separator = False
-    while following < len(roles) and roles[following] != "body":
-        saw_separator = saw_separator or roles[following] in _SEPARATING_ROLES
-        following += 1
-    return saw_separator and following < len(roles)
-
-
-_STOPWORDS: list[frozenset[str]] = []
-
-
-def _stopwords() -> frozenset[str]:
-    """Stop words of every supported language: the classifier runs before detection."""
-    if not _STOPWORDS:
-        codes = ("en", "fr", "de", "it", "es")
-        _STOPWORDS.append(frozenset().union(*(language.stopwords(c) for c in codes)))
-    return _STOPWORDS[0]
 
 
 # --------------------------------------------------------------------------- article
@@ -516,24 +677,83 @@ def _source_from_cues(lines: Sequence[LineRole]) -> str | None:
     return None
 
 
+#: Gallery counters and licensing links around a caption, not part of it.
+_CAPTION_NOISE = re.compile(
+    r"^(?:Item \d+ of \d+\s*|\[\d+/\d+\]\s*|Image caption,\s*|Caption:\s*)"
+    r"|\s*Purchase Licensing Rights(?:, opens new tab)?$"
+)
+#: A credit label in front of the credit itself.
+_CREDIT_LABEL = re.compile(
+    r"^(?:Image source,|Photograph:|Photo:|Photos:|Foto:|Fotos:|Bild:|Credit:|Crédit photo ?:"
+    r"|Crédit ?:|Fotografía:|Illustration:|Composite:|©|\(c\)|foto)\s*",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = re.compile(
+    r"/|\b(?:Photo|Getty|iStock|Shutterstock|Reuters|REUTERS|AFP|AP|EPA|dpa|ANSA|EFE|Alamy|PA"
+    r"|Courtesy|Images|LaPresse|imago|Bloomberg|Xinhua)\b"
+)
+#: Ways a caption carries its credit inline, tried in order.
+_INLINE_CREDITS = (
+    re.compile(r"(?P<caption>.+?)\s*\((?P<credit>(?:foto |photo )?[^()]{2,80})\)"),
+    re.compile(r"(?P<caption>.+?)\s*Credit\.\.\.(?P<credit>.+)"),
+    re.compile(
+        r"(?P<caption>.+?)\s+(?:Photograph|Photo|Foto|Bild|Fotografía|Crédit photo|Crédit)"
+        r"\s*:\s*(?P<credit>.+)"
+    ),
+    re.compile(r"(?P<caption>.+?[.!?])\s*(?P<credit>(?:REUTERS|Reuters|EFE|ANSA|EPA|AFP|dpa)/.+)"),
+    re.compile(r"(?P<caption>.+[.!?»])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .’'-]+ / [^.]{2,80})"),
+)
+
+
+def split_caption(text: str) -> tuple[str, str | None]:
+    """A caption line as (caption, credit), the credit lifted off its end when present."""
+    text = _CAPTION_NOISE.sub("", text).strip()
+    for pattern in _INLINE_CREDITS:
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        credit = found.group("credit").strip()
+        if pattern is _INLINE_CREDITS[0] and not _CREDIT_WORDS.search(credit):
+            continue
+        return found.group("caption").strip(), clean_credit(credit)
+    return text, None
+
+
+def clean_credit(text: str) -> str:
+    """A credit without its label (``Photograph:``, ``Image source,``, ``©``)."""
+    return _CREDIT_LABEL.sub("", text.strip(" ()[]")).strip()
+
+
 def _images(lines: Sequence[LineRole]) -> tuple[Image, ...]:
     """Image metadata from image-id, credit and caption lines.
 
-    An id opens a new image; a credit or caption joins the image just opened by the lines
+    An id opens a new image; a credit or caption joins the image opened by the lines
     directly before it unless that image already has one, else it opens its own.
     """
     images: list[Image] = []
     open_image = False
     for line in lines:
-        field = {"image-id": "id", "credit": "credit", "caption": "caption"}.get(line.role)
-        if field is None:
+        if line.role not in ("image-id", "credit", "caption"):
             open_image = open_image and line.role == "removed"
             continue
-        current = images[-1] if images and open_image else None
-        if field == "id" or current is None or getattr(current, field) is not None:
-            images.append(Image(**{field: line.text}))
+        fields: dict[str, str | None] = {}
+        if line.role == "image-id":
+            fields["id"] = line.text
+        elif line.role == "credit":
+            fields["credit"] = clean_credit(line.text)
         else:
-            images[-1] = Image(**{**_image_fields(current), field: line.text})
+            fields["caption"], credit = split_caption(line.text)
+            if credit is not None:
+                fields["credit"] = credit
+        current = images[-1] if images and open_image else None
+        if (
+            current is None
+            or "id" in fields
+            or any(getattr(current, name) is not None for name in fields)
+        ):
+            images.append(Image(**fields))
+        else:
+            images[-1] = Image(**{**_image_fields(current), **fields})
         open_image = True
     return tuple(images)
 
@@ -542,30 +762,55 @@ def _image_fields(image: Image) -> dict[str, str | None]:
     return {"id": image.id, "caption": image.caption, "credit": image.credit, "src": image.src}
 
 
+def _section(seg: Segmentation) -> str | None:
+    """The section label; of a breadcrumb (``Home › World``), its last step."""
+    found = _one(seg, "section")
+    return _BREADCRUMB.split(found)[-1] if found else None
+
+
 def _one(seg: Segmentation, role: str) -> str | None:
     found = seg.with_role(role)
     return found[0].text if found else None
 
 
 def _dates(seg: Segmentation) -> tuple[str | None, str | None]:
-    """Published and updated ISO dates from the date lines (never guessed)."""
+    """Published and updated ISO dates from the date lines (never guessed).
+
+    A line may print both (``Published March 15, 2024Updated March 16, 2024``): each
+    date is read with the words just before it, which say which one it is.
+    """
     published: str | None = None
     updated: str | None = None
     for line in seg.with_role("date"):
-        mention = dates.find_date(line.text)
-        if mention is None:
-            continue
-        if mention.role == "updated":
-            updated = updated or mention.iso
-        else:
-            published = published or mention.iso
+        for mention in _date_mentions(line.text):
+            if mention.role == "updated":
+                updated = updated or mention.iso
+            else:
+                published = published or mention.iso
     return published, updated
 
 
+def _date_mentions(text: str) -> list[dates.DateMention]:
+    mentions: list[dates.DateMention] = []
+    rest = text
+    while rest and len(mentions) < 3:
+        found = dates.find_date(rest)
+        if found is None:
+            break
+        mentions.append(found)
+        rest = rest[found.span[1] :]
+    return mentions
+
+
 def _bylines(seg: Segmentation) -> tuple[str, ...]:
+    """Person names from the byline lines; a line that names nobody is read with the next."""
     names: list[str] = []
-    for line in seg.with_role("byline"):
-        names.extend(n for n in people.parse_byline(line.text) if n not in names)
+    lines = seg.with_role("byline")
+    for k, line in enumerate(lines):
+        found = people.parse_byline(line.text)
+        if not found and k + 1 < len(lines) and lines[k + 1].number <= line.number + 2:
+            found = people.parse_byline(f"{line.text} {lines[k + 1].text}")
+        names.extend(n for n in found if n not in names)
     return tuple(names)
 
 
@@ -593,7 +838,7 @@ def article_from_segmentation(seg: Segmentation) -> Article:
     body_sample = " ".join(b.text for b in blocks)[:2000]
     return Article(
         source=profile.name if profile is not None else _source_from_cues(seg.lines),
-        section=_one(seg, "section"),
+        section=_section(seg),
         headline=_one(seg, "headline"),
         kicker=_one(seg, "kicker"),
         dek=_one(seg, "dek"),
