@@ -222,17 +222,7 @@ def is_date_line(line: str, *, language: str | None = None) -> bool:
     ``On March 15, 2024, the council voted`` is body text that mentions a date.
     """
     mention = find_date(line, language=language)
-    if mention is None:
-        return False
-    start, end = mention.span
-    rest = line[:start] + " " + line[end:]
-    rest = _ROLE.sub(" ", _READING_TIME.sub(" ", rest))
-    extra = [
-        w
-        for w in _WORD.findall(rest)
-        if w.lower() not in _WEEKDAYS and w.lower() not in _CONNECTORS
-    ]
-    return len(extra) <= _MAX_EXTRA_WORDS
+    return mention is not None and _extra_words(line, *mention.span) <= _MAX_EXTRA_WORDS
 
 
 # --- relative dates ---------------------------------------------------------------------------
@@ -293,6 +283,9 @@ def resolve_relative(line: str, anchor: datetime | None) -> DateMention | None:
     if day_word is not None:
         day = anchor.date() + timedelta(days=_DAY_WORDS[day_word.lower()])
         stamp, start, end = _attach_time(line, day, start, end)
+        if _extra_words(line, start, end) > _MAX_EXTRA_WORDS:
+            # "Today's news", German "hier" (here): a day word in a sentence is no date.
+            return None
         return DateMention(stamp, _role_before(line, start), (start, end))
     raw = match.group("n").lower()
     count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -418,6 +411,16 @@ def _offset(minutes: int) -> str:
     sign = "-" if minutes < 0 else "+"
     hours, mins = divmod(abs(minutes), 60)
     return f"{sign}{hours:02d}:{mins:02d}"
+
+
+def _extra_words(line: str, start: int, end: int) -> int:
+    """Words outside ``line[start:end]`` that are not role words, weekdays or connectors."""
+    rest = _ROLE.sub(" ", _READING_TIME.sub(" ", line[:start] + " " + line[end:]))
+    return sum(
+        1
+        for word in _WORD.findall(rest)
+        if word.lower() not in _WEEKDAYS and word.lower() not in _CONNECTORS
+    )
 
 
 def _is_gap(text: str) -> bool:
