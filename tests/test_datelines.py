@@ -58,6 +58,16 @@ from newsarchive.datelines import Dateline, Place, find_dateline, lookup_place
             "Reuters",
         ),
         ("GAZA CITY — “We have nothing,” she said.", "GAZA CITY", "GAZA CITY — ", None),
+        ("Manila (AFP) - A typhoon hit.", "Manila", "Manila (AFP) - ", "AFP"),
+        ("Nairobi, Kenya CNN — On the slopes", "Nairobi, Kenya", "Nairobi, Kenya CNN — ", "CNN"),
+        ("Hamburg (dpa/lno) - Im Hafen", "Hamburg", "Hamburg (dpa/lno) - ", "dpa/lno"),
+        ("Sevilla, 15 mar (EFE).- Los embalses", "Sevilla", "Sevilla, 15 mar (EFE).- ", "EFE"),
+        (
+            "Monterrey (México), 22 nov (EFE).- Las autoridades",
+            "Monterrey (México)",
+            "Monterrey (México), 22 nov (EFE).- ",
+            "EFE",
+        ),
     ],
 )
 def test_datelines(paragraph: str, place: str, lead: str, agency: str | None) -> None:
@@ -67,8 +77,26 @@ def test_datelines(paragraph: str, place: str, lead: str, agency: str | None) ->
 
 
 @pytest.mark.parametrize(
+    ("line", "place", "lead"),
+    [
+        ("Valencia - 15 mar 2024 - 14:30 CET", "Valencia", "Valencia - "),
+        ("Madrid - 22 nov 2023 - 18:05 CET", "Madrid", "Madrid - "),
+        (
+            "Reporting from Saint-Lary-Soulan, France",
+            "Saint-Lary-Soulan, France",
+            "Reporting from Saint-Lary-Soulan, France",
+        ),
+    ],
+)
+def test_place_lines_under_the_byline(line: str, place: str, lead: str) -> None:
+    assert find_dateline(line) == Dateline(place=place, lead=lead, agency=None)
+
+
+@pytest.mark.parametrize(
     "paragraph",
     [
+        "Valencia - a city on the coast",
+        "Smith (pictured) - the end",
         "Yesterday — the day after the vote — nothing happened.",
         "Smith (Labour) — who spoke first — said no.",
         "The minister - who was absent - said no.",

@@ -50,6 +50,13 @@ from newsarchive.people import parse_byline
         ("By JUNG-AH LEE", ("Jung-Ah Lee",)),
         ("By JoNel Aleccia, NBC News", ("JoNel Aleccia",)),
         ("By Jack White, Staff Writer", ("Jack White",)),
+        ("By Ramon SANTOS, with Liza CABRERA in Manila", ("Ramon SANTOS", "Liza CABRERA")),
+        ("Harriet Quayle BBC News, South West", ("Harriet Quayle",)),
+        ("Imogen Falconer in Edinburgh and Rhys Tandy", ("Imogen Falconer", "Rhys Tandy")),
+        ("Fergus Whitlow Consumer Affairs Correspondent", ("Fergus Whitlow",)),
+        ("Par Jeanne Martin (Lisbonne, correspondante)", ("Jeanne Martin",)),
+        ("By Aurélien Dufresne Reporting from Saint-Lary-Soulan, France", ("Aurélien Dufresne",)),
+        ("di Elena Mauri", ("Elena Mauri",)),
     ],
 )
 def test_bylines(line: str, names: tuple[str, ...]) -> None:
@@ -65,6 +72,9 @@ def test_bylines(line: str, names: tuple[str, ...]) -> None:
         ("Thomas Erdbrink, New York Times, August 7, 2012", ("Thomas Erdbrink",)),
         ("March 15, 2024 | By Jane Doe", ("Jane Doe",)),
         ("Publié le 15 mars 2024 à 10h12 Par Marie Dupont", ("Marie Dupont",)),
+        ("Sofia Hartigan Sunday 7 July 2024 06:00 BST", ("Sofia Hartigan",)),
+        ("Lucía Gómez Arrieta Valencia - 15 mar 2024 - 14:30 CET", ("Lucía Gómez Arrieta",)),
+        ("di Marco Rinaldi 15 marzo 2024", ("Marco Rinaldi",)),
     ],
 )
 def test_dates_around_the_names_are_stripped(line: str, names: tuple[str, ...]) -> None:
@@ -112,6 +122,12 @@ def test_names_keep_their_printed_case_unless_all_caps() -> None:
         "",
         "Sports",
         "Share this article",
+        "DAL NOSTRO CORRISPONDENTE",
+        "Consumer Affairs Correspondent",
+        "Simon Calder Hotels",
+        "Andrés Ferrer Lozano Pilar Ugarte",
+        "Jack London - 15 mar 2024",
+        "Barack Obama (pictured) spoke on Monday",
     ],
 )
 def test_body_text_and_labels_are_not_bylines(line: str) -> None:

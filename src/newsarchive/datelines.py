@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from newsarchive.dates import is_date_line
+
 __all__ = ["Dateline", "Place", "find_dateline", "lookup_place"]
 
 
@@ -51,14 +53,16 @@ class Place:
 _CAP_WORD = r"[A-ZÀ-ÖØ-Þ](?:[A-ZÀ-ÖØ-Þ'’.\-]*[A-ZÀ-ÖØ-Þ.])?"
 _CAPS_PLACE = rf"{_CAP_WORD}(?:[ \-]{_CAP_WORD}){{0,3}}"
 # A place in title case (only trusted before a known agency credit).
-_TITLE_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’.\-]+"
+_TITLE_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’.]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ'’.]+)*"
 _TITLE_PLACE = rf"{_TITLE_WORD}(?: {_TITLE_WORD}){{0,2}}"
+# EFE's ``Monterrey (México)``: the country in parentheses after the city.
+_PAREN_REGION = r"(?:\s\([A-ZÀ-ÖØ-Þ][\w .'’-]{1,30}\))"
 # A state, province or country after the city, as AP prints it: ``KYIV, Ukraine``,
 # ``SAN FRANCISCO, Calif.``, ``WASHINGTON, D.C.``.
 _REGION = r"(?:,\s(?:[A-Z][A-Za-zÀ-ÿ.'’]*\.?)(?:\s[A-Z][A-Za-zÀ-ÿ.'’]*){0,2})"
 # ``March 3``, ``15 Mar.``, ``15 MAR``: a date inside a dateline (day and month, no year).
 _SHORT_DATE = (
-    r"(?:[A-Z][a-zé]{2,8}\.?\s\d{1,2}|\d{1,2}\s(?:[A-Z][a-zé]{2,8}|[A-ZÉ]{3,9})\.?)"
+    r"(?:[A-Z][a-zé]{2,8}\.?\s\d{1,2}|\d{1,2}\s(?:[A-Za-zé]{3,9})\.?)"
     r"(?:,?\s(?:19|20)\d\d)?"
 )
 _AGENCY = r"\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30}?)\)"
@@ -68,8 +72,20 @@ _WIRE = re.compile(
     rf"(?P<lead>\s*(?P<place>{_CAPS_PLACE}{_REGION}?)(?:,\s{_SHORT_DATE})?\s{_AGENCY}\.?{_DASH})"
 )
 _WIRE_TITLE = re.compile(
-    rf"(?P<lead>\s*(?P<place>{_TITLE_PLACE}{_REGION}?)(?:,\s{_SHORT_DATE})?\s{_AGENCY}\.?{_DASH})"
+    rf"(?P<lead>\s*(?P<place>{_TITLE_PLACE}(?:{_REGION}|{_PAREN_REGION})?)(?:,\s{_SHORT_DATE})?"
+    rf"\s{_AGENCY}\.?{_DASH})"
 )
+#: CNN's newer style prints the credit without parentheses: ``Nairobi, Kenya CNN — ``.
+_BARE_AGENCY = re.compile(
+    rf"(?P<lead>\s*(?P<place>(?:{_TITLE_PLACE}|{_CAPS_PLACE}){_REGION}?)\s"
+    r"(?P<agency>CNN(?: Business| Sport)?)\s*(?:—|–|-)\s*)"
+)
+#: The New York Times prints the place on its own line under the byline.
+_REPORTING_FROM = re.compile(
+    r"(?P<lead>\s*Reporting from\s+(?P<place>[A-ZÀ-ÖØ-Þ][^\n]{1,60}?)\s*)$"
+)
+#: El País prints place and date on one line: ``Valencia - 15 mar 2024 - 14:30 CET``.
+_PLACE_DATE = re.compile(rf"(?P<lead>\s*(?P<place>{_TITLE_PLACE}|{_CAPS_PLACE})\s(?:-|–|—|\|)\s)")
 _AGENCY_FIRST = re.compile(
     rf"(?P<lead>\s*{_AGENCY}{_DASH}(?P<place>{_CAPS_PLACE}),\s{_SHORT_DATE}{_DASH})"
 )
@@ -119,7 +135,15 @@ def find_dateline(paragraph: str) -> Dateline | None:
     first = head.lstrip()[:1]
     if not (first.isupper() or first == "("):
         return None
-    for pattern in (_AGENCY_FIRST, _WIRE, _WIRE_TITLE, _PLAIN):
+    for pattern in (
+        _AGENCY_FIRST,
+        _WIRE,
+        _WIRE_TITLE,
+        _BARE_AGENCY,
+        _PLAIN,
+        _PLACE_DATE,
+        _REPORTING_FROM,
+    ):
         match = pattern.match(head)
         if match is None:
             continue
@@ -133,18 +157,29 @@ def _accept(pattern: re.Pattern[str], match: re.Match[str], paragraph: str) -> D
     """Check a candidate match against the rules that keep ordinary sentences out."""
     lead = match.group("lead")
     rest = paragraph[len(lead) :]
-    if not rest or _SENTENCE_START.match(rest) is None:
+    if pattern is _PLACE_DATE:
+        if not is_date_line(rest):
+            return None
+    elif pattern is not _REPORTING_FROM and (not rest or _SENTENCE_START.match(rest) is None):
         return None
     place = match.group("place").strip()
     agency = match.groupdict().get("agency")
     city = place.split(",")[0].strip()
     if city in _NOT_PLACES:
         return None
-    if pattern is _WIRE_TITLE and (agency or "").lower() not in _KNOWN_AGENCIES:
+    if pattern is _WIRE_TITLE and not _is_known_agency(agency or ""):
         return None
     if pattern is _PLAIN and len(re.sub(r"[^A-Za-zÀ-ÿ]", "", city)) < 3:
         return None
     return Dateline(place=place, lead=lead, agency=agency.strip() if agency else None)
+
+
+def _is_known_agency(credit: str) -> bool:
+    """``dpa``, ``Reuters``, ``dpa/lno`` (a dpa regional service): a credit that is trusted."""
+    lowered = credit.strip().lower()
+    return (
+        lowered in _KNOWN_AGENCIES or re.split(r"[/ ]", lowered, maxsplit=1)[0] in _KNOWN_AGENCIES
+    )
 
 
 # --- gazetteer ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ _MAX_NAMES = 8
 _MAX_NAME_CAPITALS = 4
 
 #: Cheap first test: a byline opens with a ``By``-style word, two capitalised words
-#: (a name) or a digit (a date before the names).
+#: (a name) or a digit.
 _MAYBE = re.compile(
     r"(?i:by|von|par|di|por|words|text|story|reporting|written|photos?|texto|texte|testo)\b"
     r"|[A-ZÀ-Þ][^\s,|]*[\s,]+(?:[a-zß-ÿ]{1,3}\s+){0,2}[A-ZÀ-Þ]|\d"
@@ -49,9 +49,17 @@ _PREFIX = re.compile(
 #: Separators between the names part and an agency or title part.
 _SECTION = re.compile(r"\s+[|·•/]\s+|\s+[—–-]\s+|\s*\(|\)\s*|\s*\|\s*")
 #: Separators between names (and between a name and its title).
-_LIST = re.compile(r"\s*[,;]\s*|\s+(?:and|&|und|et|e|y|with|mit|avec|con)\s+", re.IGNORECASE)
+_LIST = re.compile(
+    r"\s*[,;]\s*(?:(?:and|&|und|et|e|y|with|mit|avec|con)\s+)?"
+    r"|\s+(?:and|&|und|et|e|y|with|mit|avec|con)\s+",
+    re.IGNORECASE,
+)
 _TRAILING_ROLE_WORDS = re.compile(
-    r"(?:[\s,:|·•—–-]+|\b(?:last\s+)?updated|\bpublished|\bposted|\bmodified|\bon|\ble|\bam"
+    r"(?:[\s,:|·•—–-]+|\b(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?"
+    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch"
+    r"|donnerstag|freitag|samstag|sonntag|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]"
+    r"|venerd[iì]|sabato|domenica|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)\b"
+    r"|\b(?:last\s+)?updated|\bpublished|\bposted|\bmodified|\bon|\ble|\bam"
     r"|\bel|\bil|\bmis\s+[àa]\s+jour|\bpubli[ée]|\baktualisiert|\bver[öo]ffentlicht"
     r"|\baggiornato|\bpubblicato|\bactualizado|\bpublicado)*$",
     re.IGNORECASE,
@@ -80,7 +88,9 @@ _TITLE_MODIFIERS = _words(
     special north south east west america americas asia africa middle editorial page front
     opinion contributing features news night photo video data graphics copy web online local
     weekend magazine books travel food style fashion music film tv television radio medical
-    religion property motoring theatre art
+    religion property motoring theatre art consumer affairs home transport housing industry
+    royal parliamentary policy investigations dal nostro nostra notre nuestro nuestra unser
+    unsere our speciale spécial especial
     """
 )
 _AGENCIES = frozenset(
@@ -122,9 +132,15 @@ _NOT_NAME_WORDS = _words(
 _AFFILIATION = re.compile(r"(?:for|pour|für|per|para)\s+[A-ZÀ-Þ].*")
 #: ``Jon Henley in Paris``, ``Jane Doe for The Guardian``: a location or outlet after the name.
 _ATTACHED = re.compile(
-    r"(?P<who>.+?)\s+(?:in|à|en|aus|from|reporting\s+from|for|pour|für|per|para)"
-    r"\s+[A-ZÀ-Þ][\w .'’-]*"
+    r"(?P<who>.+?)\s+(?:(?P<at>in|à|en|aus|from)|for|pour|für|per|para)"
+    r"\s+(?P<where>[A-ZÀ-Þ][\w .'’-]*)"
 )
+#: The New York Times' ``Reporting from PLACE`` after the name runs to the end of the line.
+_REPORTING_FROM = re.compile(r"\s+reporting\s+from\s+[A-ZÀ-Þ].*$", re.IGNORECASE)
+#: ``(Lisbonne, correspondante)``, ``(Reuters)``: a trailing parenthesis after the names.
+_TRAILING_PAREN = re.compile(r"\s*\(([^()]{1,60})\)\s*$")
+#: El País: ``NAME PLACE - DATE`` once the date is gone leaves ``NAME PLACE -``.
+_PLACE_DASH = re.compile(r"\s+[-–—|]\s*$")
 #: Social handles and e-mail addresses printed with the names.
 _HANDLE = re.compile(r"\s*(?:\S+@\S+|@\w+)")
 _MAX_TITLE_WORDS = 8
@@ -144,50 +160,87 @@ def parse_byline(line: str) -> tuple[str, ...]:
         line is not a byline or names no person.
     """
     text = line.strip()
-    if len(text) > _MAX_LENGTH or text.endswith(("?", "!")) or not _MAYBE.match(text):
+    if len(text) > _MAX_LENGTH or text.endswith(("?", "!")):
         return ()
-    text = _HANDLE.sub("", _strip_date(text))
+    text, dated = _strip_date(text)
+    if not _MAYBE.match(text):
+        return ()
+    text, reporting = _REPORTING_FROM.subn("", _HANDLE.sub("", text))
+    text, credited = _strip_parenthesis(text)
     prefix = _PREFIX.match(text)
     body = text[prefix.end() :] if prefix else text
     body = body.rstrip(" .") if prefix else body
     names: list[str] = []
+    # A date, a ``Reporting from`` or a credit in parentheses beside the names, or an
+    # agency or title among them, is what a line without ``By`` needs to be a byline.
+    vouched = dated or bool(reporting) or credited
     saw_affiliation = False
     for section in _SECTION.split(body):
         for piece in _LIST.split(section.strip()):
             piece = piece.strip(" .:")
             if not piece:
                 continue
-            kind, name = _classify(piece)
+            kind, name = _classify(piece, strict=prefix is None)
             if saw_affiliation and kind in ("name", "other") and _is_organisation(piece):
                 # After a title or agency, capitalised pieces name the employer
                 # (``Jim Daly | Editor, TED Books``), not another author.
                 continue
             if kind == "other":
                 return ()
-            saw_affiliation = saw_affiliation or kind != "name"
+            saw_affiliation = saw_affiliation or kind not in ("name", "located")
+            vouched = vouched or kind == "located"
             if name is not None:
                 names.append(name)
     if not names or len(names) > _MAX_NAMES:
         return ()
-    if prefix is None and not saw_affiliation:
+    if prefix is None and not (saw_affiliation or vouched):
         return ()
     return tuple(names)
 
 
-def _strip_date(text: str) -> str:
-    """Remove a date (and its role word) printed at the end or start of the byline."""
+def _strip_date(text: str) -> tuple[str, bool]:
+    """Remove a date (with its role word and weekday, and El País' place before it) printed
+    at the end or start of the byline; say whether one was removed."""
     mention = find_date(text)
     if mention is None:
-        return text
+        return text, False
     start, end = mention.span
     if not text[end:].strip(_PUNCTUATION):
-        return _TRAILING_ROLE_WORDS.sub("", text[:start]).strip()
+        head = text[:start]
+        if _PLACE_DASH.search(head):
+            head = _strip_place(head)
+        return _TRAILING_ROLE_WORDS.sub("", head).strip(), True
     if not _TRAILING_ROLE_WORDS.sub("", text[:start]).strip():
-        return text[end:].strip(_PUNCTUATION)
-    return text
+        return text[end:].strip(_PUNCTUATION), True
+    return text, False
 
 
-def _classify(piece: str) -> tuple[str, str | None]:
+def _strip_place(head: str) -> str:
+    """Drop a known place printed between the names and the date (``... Valencia - ``)."""
+    words = _PLACE_DASH.sub("", head.rstrip()).split()
+    for size in (2, 1):
+        if len(words) > size and lookup_place(" ".join(words[-size:])) is not None:
+            return " ".join(words[:-size])
+    return head
+
+
+def _strip_parenthesis(text: str) -> tuple[str, bool]:
+    """Remove a trailing parenthesis that holds a credit, title or place, not a name."""
+    match = _TRAILING_PAREN.search(text)
+    if match is None:
+        return text, False
+    pieces = [p.strip() for p in match.group(1).split(",")]
+    if all(p and (_is_organisation(p) or _has_job_word(p)) for p in pieces):
+        return text[: match.start()], True
+    return text, False
+
+
+def _has_job_word(piece: str) -> bool:
+    """Whether a job word (reporter, correspondante, ...) appears in the piece."""
+    return any(w.casefold().strip(".,") in _JOB_WORDS for w in piece.split())
+
+
+def _classify(piece: str, *, strict: bool) -> tuple[str, str | None]:
     """Say what a byline piece is: a name, an agency, a job title (maybe after a name), a
     handle or e-mail, or ``other`` (which makes the line not a byline)."""
     lowered = piece.casefold()
@@ -198,12 +251,19 @@ def _classify(piece: str) -> tuple[str, str | None]:
     affiliation = _AFFILIATION.fullmatch(piece)
     if affiliation is not None:
         return "agency", None
+    located = False
     attached = _ATTACHED.fullmatch(piece)
     if attached is not None:
         piece = attached.group("who")
+        located = attached.group("at") is None or lookup_place(attached.group("where")) is not None
     words = piece.split()
-    if _is_name(words):
-        return "name", _name(words)
+    if _is_name(words, strict=strict):
+        return ("located" if located else "name"), _name(words)
+    for size in (3, 2, 1):
+        # ``Harriet Quayle BBC News``: an agency printed after the name without a comma.
+        tail = " ".join(words[-size:]).casefold()
+        if len(words) - size >= 2 and tail in _AGENCIES and _is_name(words[:-size], strict=strict):
+            return "agency", _name(words[:-size])
     job_at = next((i for i, w in enumerate(words) if w.casefold().strip(".,") in _JOB_WORDS), None)
     if job_at is None or len(words) > _MAX_TITLE_WORDS:
         return "other", None
@@ -212,7 +272,7 @@ def _classify(piece: str) -> tuple[str, str | None]:
         return "other", None
     if title_start == 0:
         return "title", None
-    if _is_name(words[:title_start]):
+    if _is_name(words[:title_start], strict=strict):
         return "title", _name(words[:title_start])
     return "other", None
 
@@ -247,8 +307,11 @@ def _is_title(words: list[str]) -> bool:
     )
 
 
-def _is_name(words: list[str]) -> bool:
-    """Two to five capitalised words (particles allowed), none a weekday, month or place."""
+def _is_name(words: list[str], *, strict: bool = True) -> bool:
+    """Two to five capitalised words (particles allowed), none a weekday, month or place.
+
+    ``strict`` (for lines without a ``By``-style prefix) also refuses acronym-and-word mixes.
+    """
     if not 2 <= len(words) <= 5:
         return False
     capitals = 0
@@ -264,7 +327,7 @@ def _is_name(words: list[str]) -> bool:
             return False
     if capitals < 2 or not words[0][:1].isupper() or not words[-1][:1].isupper():
         return False
-    if capitals > _MAX_NAME_CAPITALS or _mixes_acronyms(words):
+    if capitals > _MAX_NAME_CAPITALS or (strict and _mixes_acronyms(words)):
         return False
     return lookup_place(" ".join(words)) is None
 
