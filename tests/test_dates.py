@@ -47,6 +47,10 @@ ANCHOR = datetime(2024, 3, 15, 12, 0, tzinfo=UTC)
         ),
         ("Actualizado 16/03/2024 08:05", "2024-03-16T08:05:00", "updated"),
         ("10:12 UTC+2, 15 March 2024", "2024-03-15T10:12:00+02:00", None),
+        ("January 18, 20242:08 PM GMTUpdated 3 hours ago", "2024-01-18T14:08:00+00:00", None),
+        ("(modifica il 23 novembre 2023 | 07:30)", "2023-11-23T07:30:00", "updated"),
+        ("22 noviembre, 2023 - 18:40 CST", "2023-11-22T18:40:00-06:00", None),
+        ("Valencia - 15 mar 2024 - 14:30 CET", "2024-03-15T14:30:00+01:00", None),
     ],
 )
 def test_find_date_reads_printed_forms(line: str, iso: str, role: str | None) -> None:
@@ -100,8 +104,11 @@ def test_no_date_is_invented(line: str) -> None:
     assert find_date(line) is None
 
 
-def test_unknown_zone_is_left_out() -> None:
-    mention = find_date("March 15, 2024 10:12 XST")
+@pytest.mark.parametrize(
+    "line", ["March 15, 2024 10:12 XST", "March 15, 2024 10:12 ETA", "March 15, 2024 10:12 ESTONIA"]
+)
+def test_unknown_zone_is_left_out(line: str) -> None:
+    mention = find_date(line)
     assert mention is not None
     assert mention.iso == "2024-03-15T10:12:00"
 

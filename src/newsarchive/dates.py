@@ -109,7 +109,7 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
         "updated",
         r"(?:last\s+)?updated|(?:last\s+)?modified|revised|mis\s+[àa]\s+jour|modifi[ée]"
         r"|actualis[ée]|aktualisiert|zuletzt\s+aktualisiert|ge[äa]ndert|stand|aggiornat[oa]"
-        r"|aggiornamento|modificat[oa]|actualizad[oa]|actualizaci[óo]n|modificad[oa]",
+        r"|aggiornamento|modifica|modificat[oa]|actualizad[oa]|actualizaci[óo]n|modificad[oa]",
     ),
     (
         "published",
@@ -141,7 +141,8 @@ _REGION_ZONES: dict[str, str] = {
 # tried at every position was five times slower.
 _MONTH = r"(?P<month>[^\W\d_]{3,10})\.?"
 _DAY = r"(?P<day>(?:0?[1-9]|[12]\d|3[01]))"
-_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+# The year may be glued to the time in text renderings (Reuters: ``January 18, 20242:08 PM``).
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°|\.)?"
 
 _ISO = re.compile(
@@ -167,10 +168,12 @@ _NUMERIC_YMD = re.compile(
 _ENDS_WITH_YEAR = (_MONTH_FIRST, _DAY_FIRST, _NUMERIC_DMY)
 _STARTS_WITH_YEAR = (_ISO, _NUMERIC_YMD)
 _REACH = 32
+#: How far past the year a pattern's look-ahead must see (a glued ``2:08``).
+_GLUED_TIME = 6
 _ZONE = (
     r"(?:\s*\(?(?P<zone>(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?::?\d\d)?|[+-](?:[01]\d|2[0-3]):?[0-5]\d"
     r"|UK time|Brussels time|[A-Z]{1,2}[SD]T|[A-Z]ES?T|MESZ|MEZ|UTC|GMT|AKST|AKDT|AEST|AEDT|[ECMP]T"
-    r"|Z)\)?(?![\w]))?"
+    r"|Z)\)?(?![a-z\d]|[A-Z](?![a-z])))?"
 )
 _TIME = re.compile(
     r"(?<![\d.:])(?P<hour>[01]?\d|2[0-3])\s?(?:[:.]|\s?h\s?)(?P<minute>[0-5]\d)"
@@ -315,7 +318,7 @@ def _first_date(line: str, language: str | None) -> tuple[date, int, int] | None
                 return day, match.start(), match.end()
         window = max(0, year_start - _REACH)
         for pattern in _ENDS_WITH_YEAR:
-            for match in pattern.finditer(line, window, year_end + 1):
+            for match in pattern.finditer(line, window, year_end + _GLUED_TIME):
                 if match.end("year") == year_end and (day := _to_date(match, language)):
                     return day, match.start(), match.end()
     return None
@@ -353,6 +356,11 @@ def _attach_time(line: str, day: date, start: int, end: int) -> tuple[str, int, 
     iso = _ISO.match(line, start)
     if iso is not None and iso.end() == end and iso.group("hour") is not None:
         return _stamp(day, iso), start, end
+    if line[end : end + 1].isdigit():
+        # A time glued to the year: match it on its own so the look-behind sees no digit.
+        glued = _TIME.match(line[end : end + 40])
+        if glued is not None:
+            return _stamp(day, glued), start, end + glued.end()
     after = _TIME.search(line, end, min(len(line), end + 40))
     if after is not None and _is_gap(line[end : after.start()]):
         return _stamp(day, after), start, after.end()
