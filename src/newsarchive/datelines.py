@@ -85,6 +85,7 @@ _REPORTING_FROM = re.compile(
     r"(?P<lead>\s*Reporting from\s+(?P<place>[A-ZÀ-ÖØ-Þ][^\n]{1,60}?)\s*)$"
 )
 #: El País prints place and date on one line: ``Valencia - 15 mar 2024 - 14:30 CET``.
+#: A title-case place is taken only if the gazetteer knows it.
 _PLACE_DATE = re.compile(rf"(?P<lead>\s*(?P<place>{_TITLE_PLACE}|{_CAPS_PLACE})\s(?:-|–|—|\|)\s)")
 _AGENCY_FIRST = re.compile(
     rf"(?P<lead>\s*{_AGENCY}{_DASH}(?P<place>{_CAPS_PLACE}),\s{_SHORT_DATE}{_DASH})"
@@ -117,6 +118,9 @@ _NOT_PLACES = frozenset(
         "AUDIO", "GALLERY", "SPOILER", "WARNING",
     }
 )  # fmt: skip
+#: Every dateline has a dash, a parenthesis or ``Reporting from`` near the start.
+_SEPARATOR = re.compile(r"[—–(\-|]|Reporting from")
+_SEPARATOR_REACH = 80
 #: Lines much longer than this are not worth scanning past their start.
 _HEAD = 160
 
@@ -133,7 +137,10 @@ def find_dateline(paragraph: str) -> Dateline | None:
     """
     head = paragraph[:_HEAD]
     first = head.lstrip()[:1]
-    if not (first.isupper() or first == "("):
+    if (
+        not (first.isupper() or first == "(")
+        or _SEPARATOR.search(head, 0, _SEPARATOR_REACH) is None
+    ):
         return None
     for pattern in (
         _AGENCY_FIRST,
@@ -158,7 +165,12 @@ def _accept(pattern: re.Pattern[str], match: re.Match[str], paragraph: str) -> D
     lead = match.group("lead")
     rest = paragraph[len(lead) :]
     if pattern is _PLACE_DATE:
-        if not is_date_line(rest):
+        # ``Valencia - 15 mar 2024``; a comment header ``Danial Khan — June 25th, 2012`` has
+        # the same shape, so a title-case place must be a known city.
+        place_text = match.group("place")
+        if not is_date_line(rest) or (
+            not place_text.isupper() and lookup_place(place_text) is None
+        ):
             return None
     elif pattern is not _REPORTING_FROM and (not rest or _SENTENCE_START.match(rest) is None):
         return None

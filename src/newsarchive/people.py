@@ -109,6 +109,13 @@ _AGENCIES = frozenset(
     """.replace("\n", "").split("|")
     if agency.strip()
 )
+#: Punctuation, digits or words that set a credit off from the names.
+_CREDIT_MARK = re.compile(r"[|(,@—–·•\d]| - | in | for |reporting from", re.IGNORECASE)
+_SIGNAL_WORDS = (
+    _JOB_WORDS
+    | frozenset(a for a in _AGENCIES if " " not in a)
+    | _words("associated press times post guardian news")
+)
 _NAME_PARTICLES = _words(
     """
     de del della der den di da dos das du des la le van von ter ten bin ibn al el y e zu af av
@@ -125,7 +132,7 @@ _NOT_NAME_WORDS = _words(
     lo gli los las uno una mr mrs ms dr prof not no nor and or but of for with to from into
     is are was were be been has have had how why what when where who which than then there
     all more most view read see meet contact follow share subscribe sign log top latest
-    popular related home new
+    popular related home new in on at by about
     """
 )
 #: ``for The Guardian``, ``pour Le Monde``: an affiliation, not a person.
@@ -162,6 +169,8 @@ def parse_byline(line: str) -> tuple[str, ...]:
     text = line.strip()
     if len(text) > _MAX_LENGTH or text.endswith(("?", "!")):
         return ()
+    if _PREFIX.match(text) is None and not _has_credit_signal(text):
+        return ()
     text, dated = _strip_date(text)
     if not _MAYBE.match(text):
         return ()
@@ -196,6 +205,14 @@ def parse_byline(line: str) -> tuple[str, ...]:
     if prefix is None and not (saw_affiliation or vouched):
         return ()
     return tuple(names)
+
+
+def _has_credit_signal(text: str) -> bool:
+    """Cheap test for what a byline without ``By`` must show: punctuation or a digit that
+    sets off a credit or date, or a job or agency word (``Environment correspondent``)."""
+    if _CREDIT_MARK.search(text):
+        return True
+    return not _SIGNAL_WORDS.isdisjoint(text.casefold().split())
 
 
 def _strip_date(text: str) -> tuple[str, bool]:
@@ -255,7 +272,12 @@ def _classify(piece: str, *, strict: bool) -> tuple[str, str | None]:
     attached = _ATTACHED.fullmatch(piece)
     if attached is not None:
         piece = attached.group("who")
-        located = attached.group("at") is None or lookup_place(attached.group("where")) is not None
+        where = attached.group("where")
+        located = (
+            lookup_place(where) is not None
+            if attached.group("at")
+            else where.casefold() in _AGENCIES or where.startswith("The ")
+        )
     words = piece.split()
     if _is_name(words, strict=strict):
         return ("located" if located else "name"), _name(words)
