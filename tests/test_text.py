@@ -180,9 +180,7 @@ def test_caption_and_credit_attach_to_the_image_before_them() -> None:
         ["Harbour Bridge To Close For A Year", "bridge_rust_2025", "Photo: Ann Lee/Gazette", BODY]
     )
     article = normalise(page)
-    assert [(i.id, i.credit) for i in article.images] == [
-        ("bridge_rust_2025", "Ann Lee/Gazette")
-    ]
+    assert [(i.id, i.credit) for i in article.images] == [("bridge_rust_2025", "Ann Lee/Gazette")]
     assert article.paragraphs == (BODY,)
 
 

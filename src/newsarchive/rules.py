@@ -21,6 +21,9 @@ Rule keys:
               image metadata instead of discarding it
     examples  lines (or for selectors, class/id strings) that must match
     keep      lines that must not match
+    guard     optional lowercase words, one of which a line must contain for the pattern
+              to be tried at all: a cheap screen in front of a costly pattern (a
+              ``.{0,200}cookie.{0,300}`` kind), checked with the examples like the rest
 """
 
 from __future__ import annotations
@@ -52,10 +55,17 @@ class Rule:
     examples: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     profile: str | None = None
+    guard: tuple[str, ...] = ()
 
     def matches_line(self, line: str) -> bool:
         """True when the whole stripped ``line`` matches this rule's text pattern."""
-        return self.pattern is not None and self.pattern.fullmatch(line.strip()) is not None
+        if self.pattern is None or not self.passes_guard(line.lower()):
+            return False
+        return self.pattern.fullmatch(line.strip()) is not None
+
+    def passes_guard(self, lowered: str) -> bool:
+        """True when the lowercased line holds one of the guard words (or there is no guard)."""
+        return not self.guard or any(word in lowered for word in self.guard)
 
     def matches_selector(self, tokens: str) -> bool:
         """True when an element's class/id/role ``tokens`` match this rule's selector."""
@@ -142,6 +152,7 @@ def _rule_from_table(table: dict[str, Any], origin: str, profile: str | None) ->
         "action",
         "examples",
         "keep",
+        "guard",
     }
     if unknown:
         raise RuleError(f"rule '{rule_id}' ({origin}): unknown keys {sorted(unknown)}")
@@ -167,6 +178,7 @@ def _rule_from_table(table: dict[str, Any], origin: str, profile: str | None) ->
         examples=examples,
         keep=tuple(table.get("keep", ())),
         profile=profile,
+        guard=tuple(str(word).lower() for word in table.get("guard", ())),
     )
     _check_examples(rule, origin)
     return rule

@@ -97,24 +97,36 @@ class Segmentation:
 
 
 class _Matcher:
-    """All line rules of one profile folded into one regex, so most lines cost one call.
+    """The line rules of one profile, in order, with a cache of answers by line text.
 
-    The combined pattern only says *whether* some rule matches; the first matching rule
-    in application order is then found among the few that could.
+    Menus, share bars and footers repeat within a page and across a publisher's pages,
+    so a line seen before costs one dictionary lookup.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
-        parts = [_scoped(r.pattern.pattern) for r in self.rules if r.pattern is not None]
-        try:
-            self.any = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
-        except re.error:  # a pattern that cannot be embedded: fall back to one by one
-            self.any = None
+        self.rules = tuple(r for r in rules if r.pattern is not None)
+        self.cache: dict[str, Rule | None] = {}
 
     def match(self, line: str) -> Rule | None:
-        if self.any is not None and self.any.fullmatch(line) is None:
-            return None
-        return next((r for r in self.rules if r.matches_line(line)), None)
+        if line in self.cache:
+            return self.cache[line]
+        lowered = line.lower()
+        found = next(
+            (
+                r
+                for r in self.rules
+                if r.passes_guard(lowered) and r.pattern is not None and r.pattern.fullmatch(line)
+            ),
+            None,
+        )
+        if len(self.cache) >= _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[line] = found
+        return found
+
+
+#: Lines remembered per matcher before the cache starts afresh.
+_CACHE_SIZE = 50_000
 
 
 def _scoped(pattern: str) -> str:
@@ -138,32 +150,51 @@ def _matcher(rules: RuleSet, profile: Profile | None) -> _Matcher:
     return cached[1]
 
 
-_DETECTORS: dict[int, tuple[RuleSet, list[tuple[re.Pattern[str], Profile]]]] = {}
+class _Cue:
+    """A profile cue searched over a whole page, with ``^`` meaning "at a line start".
+
+    A leading ``^`` is checked by hand after an unanchored search, because the regex
+    engine only skips ahead quickly to a literal prefix, not to line starts.
+    """
+
+    def __init__(self, cue: re.Pattern[str]) -> None:
+        found = _INLINE_FLAGS.match(cue.pattern)
+        flags = found.group(0) if found else ""
+        body = cue.pattern[len(flags) :]
+        self.anchored = body.startswith("^")
+        self.pattern = re.compile(flags + body.removeprefix("^"), re.MULTILINE)
+
+    def found_in(self, page: str) -> bool:
+        for match in self.pattern.finditer(page):
+            start = match.start()
+            if not self.anchored or start == 0 or page[start - 1] == "\n":
+                return True
+        return False
+
+
+_DETECTORS: dict[int, tuple[RuleSet, list[tuple[list[_Cue], Profile]]]] = {}
 
 
 def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Profile | None:
-    """The publisher profile of a capture: by URL, else the profile whose cues match most lines.
+    """The publisher profile of a capture: by URL, else the profile with most cues found.
 
-    Counting cue lines (ties go to the first profile loaded) keeps a page that quotes
-    another outlet (an ``AFP via Getty Images`` credit on a CNN page) with its own
-    publisher.
+    Counting cues (ties go to the first profile loaded) keeps a page that quotes another
+    outlet (an ``AFP via Getty Images`` credit on a CNN page) with its own publisher.
+    Each cue is searched once over the whole page, line anchors working per line.
     """
     for profile in rules.profiles:
         if profile.matches_url(url):
             return profile
     cached = _DETECTORS.get(id(rules))
     if cached is None or cached[0] is not rules:
-        detectors = [
-            (re.compile("|".join(f"(?:{_scoped(c.pattern)})" for c in p.detect)), p)
-            for p in rules.profiles
-            if p.detect
-        ]
+        detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
         cached = (rules, detectors)
         _DETECTORS[id(rules)] = cached
+    page = "\n".join(lines)
     best: Profile | None = None
     best_hits = 0
-    for detector, profile in cached[1]:
-        hits = sum(1 for line in lines if detector.search(line))
+    for cues, profile in cached[1]:
+        hits = sum(1 for cue in cues if cue.found_in(page))
         if hits > best_hits:
             best, best_hits = profile, hits
     return best
@@ -295,6 +326,21 @@ _HEADER_MAX_WORDS = 70
 _META_WORDS = 14
 #: A line with a date and at most this many words (``Published …Updated …``) is a date line.
 _DATE_LINE_WORDS = 13
+_DIGIT = re.compile(r"\d")
+_META_CHARS = 160
+#: Job titles that follow a name in a byline (cheap screen before people.py parses).
+_JOB_TITLE = re.compile(
+    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+    r"|analyst|contributor|staff|chief|correspondente?|redakteur\w*|korrespondent\w*"
+    r"|journaliste|envoyée?|giornalista|inviat[oa]|periodista|corresponsal|redactora?)\b"
+)
+#: What a byline people.py can read looks like: a byline word, "NAME, AGENCY", a job.
+_BYLINE_HINT = re.compile(
+    r"(?i)^(?:by|von|par|di|por|de|door|av|text|texte|testo|texto)\s|,\s*\S|\|"
+    r"|\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+    r"|analyst|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste"
+    r"|giornalista|periodista|corresponsal)\b"
+)
 #: A line opening like a byline is never a headline, even when people.py cannot parse it.
 _BYLINE_START = re.compile(r"(?:By|BY|Von|Par|Di|Por|Door|Av) [A-ZÀ-Ý]")
 _MARKER_ROLES = frozenset({"image-id", "credit", "caption", "byline", "date"})
@@ -337,16 +383,17 @@ def _meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     """
     meta: dict[int, str] = {}
     for i, text in enumerate(texts):
-        if roles[i] or i in meta or _words(text) > _META_WORDS:
+        if roles[i] or i in meta or len(text) > _META_CHARS or _words(text) > _META_WORDS:
             continue
-        if _date_line(text):
+        if _DIGIT.search(text) and _date_line(text):
             meta[i] = "date"
-        elif people.parse_byline(text) or _BYLINE_START.match(text):
+        elif _BYLINE_START.match(text) or (_BYLINE_HINT.search(text) and people.parse_byline(text)):
             meta[i] = "byline"
         elif (
             i + 1 < len(texts)
             and not roles[i + 1]
             and _words(text) <= 4
+            and _JOB_TITLE.search(texts[i + 1])
             and _words(texts[i + 1]) <= 4
             and people.parse_byline(f"{text} {texts[i + 1]}")
         ):
@@ -403,7 +450,8 @@ def _classify_body(
         _words(texts[i]) if cls == GOOD else (-_BAD_PENALTY if is_free else 0)
         for i, cls, is_free in zip(seq, settled, free, strict=True)
     ]
-    start, end = _main_run(scores)
+    cut = _comments_start(seq, settled, kinds, texts)
+    start, end = _main_run(scores[:cut])
     if start == end:
         for k, i in enumerate(seq):
             if free[k]:
@@ -426,6 +474,28 @@ def _classify_body(
     _settle_meta(meta, roles, reasons, lo=_previous_meta(meta, top), hi=seq[end - 1] + 2)
     lead = {seq[k] for k in range(start, body_from)}
     _assign_header(header, lead, texts, roles, reasons, profile)
+
+
+#: Body words needed before a comments marker for it to end the article.
+_COMMENTS_AFTER_WORDS = 50
+
+
+def _comments_start(
+    seq: Sequence[int], settled: Sequence[str], kinds: Sequence[str | None], texts: Sequence[str]
+) -> int:
+    """Index (into ``seq``) where the reader comments begin, or ``len(seq)``.
+
+    Comments read like prose, so the classifier alone would keep them; the first
+    comments control (a "Comments" head, "Reply", "X says:") after some body text
+    ends the article instead.
+    """
+    words = 0
+    for k, i in enumerate(seq):
+        if kinds[i] == "comments" and words >= _COMMENTS_AFTER_WORDS:
+            return k
+        if settled[k] == GOOD:
+            words += _words(texts[i])
+    return len(seq)
 
 
 #: Rule kinds that head a list of links to other stories.
