@@ -109,6 +109,8 @@ _AGENCIES = frozenset(
     """.replace("\n", "").split("|")
     if agency.strip()
 )
+#: A byline without ``By`` has few lower-case words (``in``, ``and``, ``correspondent``, ``pm``).
+_MAX_LOWER_WORDS = 5
 #: Punctuation, digits or words that set a credit off from the names.
 _CREDIT_MARK = re.compile(r"[|(,@—–·•\d]| - | in | for |reporting from", re.IGNORECASE)
 _SIGNAL_WORDS = (
@@ -209,7 +211,11 @@ def parse_byline(line: str) -> tuple[str, ...]:
 
 def _has_credit_signal(text: str) -> bool:
     """Cheap test for what a byline without ``By`` must show: punctuation or a digit that
-    sets off a credit or date, or a job or agency word (``Environment correspondent``)."""
+    sets off a credit or date, or a job or agency word (``Environment correspondent``); and
+    few lower-case words, which sentences are full of."""
+    words = text.split()
+    if sum(1 for w in words if w[:1].islower()) > _MAX_LOWER_WORDS:
+        return False
     if _CREDIT_MARK.search(text):
         return True
     return not _SIGNAL_WORDS.isdisjoint(text.casefold().split())
