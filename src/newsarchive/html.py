@@ -104,11 +104,18 @@ _STRUCTURAL = {
     "amp-sticky-ad": "html:ad-element",
     "amp-consent": "html:cookie-element",
 }
-_HIDDEN_XPATH = etree.XPath(
-    "//*[@hidden or @aria-hidden='true'"
-    " or contains(translate(@style, ' DISPLAYNOEVB', 'displaynoevb'), 'display:none')"
-    " or contains(translate(@style, ' VISBLTYHDN', 'visbltyhdn'), 'visibility:hidden')]"
+_ATTRIBUTED_XPATH = etree.XPath("//*[@class or @id or @role]")
+_STRING_XPATH = etree.XPath("normalize-space()", smart_strings=False)
+_VISIBLE_META_XPATH = etree.XPath(
+    "//*[self::span or self::div or self::p or self::address or self::a][@class or @id]"
 )
+_ITEMPROP_XPATH = etree.XPath("//*[@itemprop]")
+_ARTICLE_TIME_XPATH = etree.XPath("(//article//time[@datetime])[1]")
+#: Zero-width characters and soft hyphens written as entities (literal ones are removed from
+#: the whole document by ``clean_text`` before parsing).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
+_HIDDEN_XPATH = etree.XPath("//*[@hidden or @aria-hidden='true' or @style]")
+_HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 #: A class/id token naming the article itself ("entry", "post-body", "story-content"): an
 #: element carrying one is a content wrapper even if another token matches a DOM rule.
 _CONTENT_TOKEN = re.compile(
@@ -174,6 +181,8 @@ _PARAGRAPH_TAGS = frozenset(
 _HEADING_KIND = {"h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3"}
 
 _MIN_SCORED_CHARS = 25
+#: Body blocks read at each end of the article to recognise a profile by its cue lines.
+_CUE_BLOCKS = 5
 _MAX_LINK_SHARE = 0.5
 _POSITIVE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text|blog|hentry|prose)(?:[\s_-]|$)"
@@ -201,6 +210,7 @@ _DATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:dateline|timestamp|date|pubdate|published|posted-on|posted|updated|time)"
     r"(?:[\s_-]|$)"
 )
+_META_CLASS = re.compile("|".join((_BYLINE_CLASS.pattern, _DATE_CLASS.pattern)))
 _META_MAX_CHARS = 200
 
 _CAPTION_CLASS = re.compile(
@@ -279,6 +289,13 @@ _META_KEYS: dict[str, tuple[str, ...]] = {
     "language": ("content-language", "dc.language", "language", "og:locale"),
     "og_type": ("og:type",),
 }
+_ITEMPROPS = {
+    "headline": "headline",
+    "datePublished": "published",
+    "dateModified": "updated",
+    "articleSection": "section",
+    "inLanguage": "language",
+}
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
@@ -350,7 +367,6 @@ class _Metadata:
 
     values: dict[str, str] = field(default_factory=dict)
     bylines: list[str] = field(default_factory=list)
-    has_article_type: bool = False
 
     def put(self, key: str, value: object) -> None:
         if key in self.values or not isinstance(value, str):
@@ -369,6 +385,7 @@ class _Extraction:
     removed: list[Removed]
     images: list[Image]
     headline: str | None
+    profile: Profile | None
 
 
 def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
@@ -387,8 +404,8 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
     root = parse_html(text, source=capture.source)
     meta = _read_metadata(root)
     url = capture.url or _canonical_url(root) or meta.get("url")
-    profile = _detect_profile(rules, root, url)
-    extraction = _extract(root, rules, profile, meta)
+    extraction = _extract(root, rules, _profile_by_identity(rules, url, meta))
+    profile = extraction.profile
     if not extraction.blocks:
         raise NormaliseError(f"{capture.source}: no article text found in the HTML page")
     source = meta.get("source") or (profile.name if profile else None)
@@ -482,7 +499,7 @@ def parse_html(text: str, *, source: str) -> Element:
     Raises:
         NormaliseError: nothing parseable as HTML.
     """
-    text = _XML_DECLARATION.sub("", text, count=1)
+    text = clean_text(_XML_DECLARATION.sub("", text, count=1))
     if "<" not in text:
         raise NormaliseError(f"{source}: not an HTML document (no markup)")
     try:
@@ -560,7 +577,6 @@ def _types(node: dict[str, Any]) -> set[str]:
 def _read_jsonld_node(node: dict[str, Any], meta: _Metadata) -> None:
     types = _types(node)
     if types & _ARTICLE_TYPES:
-        meta.has_article_type = True
         meta.put("headline", _first_text(node.get("headline")) or _first_text(node.get("name")))
         meta.put("published", _first_text(node.get("datePublished")))
         meta.put("updated", _first_text(node.get("dateModified")))
@@ -597,26 +613,16 @@ def _names(value: object) -> list[str]:
 
 
 def _read_microdata(root: Element, meta: _Metadata) -> None:
-    for element in root.iterfind(".//*[@itemprop]"):
+    for element in _ITEMPROP_XPATH(root):
         prop = (element.get("itemprop") or "").strip()
         if prop == "author" and not meta.bylines:
             name = element.find(".//*[@itemprop='name']")
             value = _itemprop_value(name if name is not None else element)
             meta.bylines.extend(_names(value))
             continue
-        key = {
-            "headline": "headline",
-            "datePublished": "published",
-            "dateModified": "updated",
-            "articleSection": "section",
-            "inLanguage": "language",
-        }.get(prop)
+        key = _ITEMPROPS.get(prop)
         if key:
             meta.put(key, _itemprop_value(element))
-    if root.find(".//*[@itemtype]") is not None:
-        for element in root.iterfind(".//*[@itemtype]"):
-            if (element.get("itemtype") or "").rsplit("/", 1)[-1] in _ARTICLE_TYPES:
-                meta.has_article_type = True
 
 
 def _itemprop_value(element: Element) -> str:
@@ -657,7 +663,7 @@ def _read_meta_tags(root: Element, meta: _Metadata) -> None:
 
 def _read_visible(root: Element, meta: _Metadata) -> None:
     """Visible facts a page shows but may not declare: first h1, ``<time>``, byline text."""
-    h1 = root.find(".//h1")
+    h1 = next(root.iter("h1"), None)
     if h1 is not None:
         meta.put("h1", "".join(h1.itertext()))
     for time in root.iter("time"):
@@ -666,12 +672,11 @@ def _read_visible(root: Element, meta: _Metadata) -> None:
             time.get("pubdate") is not None or "publish" in (time.get("class") or "").lower()
         ):
             meta.put("published", stamp)
-    first_time = root.find(".//article//time[@datetime]")
-    if first_time is not None:
+    for first_time in _ARTICLE_TIME_XPATH(root):
         meta.put("published", first_time.get("datetime"))
-    for element in root.iter("span", "div", "p", "address", "a"):
+    for element in _VISIBLE_META_XPATH(root):
         tokens = _tokens(element)
-        if not tokens:
+        if _META_CLASS.search(tokens) is None:
             continue
         if not meta.bylines and _BYLINE_CLASS.search(tokens):
             text = _text(element)
@@ -747,15 +752,85 @@ def _language(meta: _Metadata, profile: Profile | None) -> str | None:
     return profile.language if profile else None
 
 
-def _detect_profile(rules: RuleSet, root: Element, url: str | None) -> Profile | None:
-    if not rules.profiles:
+def _profile_by_identity(rules: RuleSet, url: str | None, meta: _Metadata) -> Profile | None:
+    """The publisher profile named by the page's URL (or declared URL) or publisher name."""
+    for candidate in (url, meta.get("url")):
+        profile = rules.detect_profile((), candidate) if candidate else None
+        if profile is not None:
+            return profile
+    source = (meta.get("source") or "").casefold()
+    return next((p for p in rules.profiles if source and p.name.casefold() == source), None)
+
+
+# --- rule matching ---------------------------------------------------------------------
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def _union(patterns: list[str]) -> re.Pattern[str] | None:
+    """One regex matching wherever any of ``patterns`` matches, or ``None`` if they cannot
+    be combined (a leading ``(?i)`` becomes a scoped ``(?i:...)`` group)."""
+    if not patterns:
         return None
-    by_url = rules.detect_profile((), url)
-    if by_url is not None or not any(p.detect for p in rules.profiles):
-        return by_url
-    body = root.find(".//body")
-    lines = "".join((body if body is not None else root).itertext()).splitlines()
-    return rules.detect_profile(lines, url)
+    parts = []
+    for pattern in patterns:
+        flags = _GLOBAL_FLAGS.match(pattern)
+        body = pattern[flags.end() :] if flags else pattern
+        parts.append(f"(?{flags.group(1)}:{body})" if flags else f"(?:{body})")
+    try:
+        return re.compile("|".join(parts))
+    except re.error:
+        return None
+
+
+@dataclass(frozen=True)
+class _RuleIndex:
+    """The rules that apply to one page, with a combined regex per kind as a pre-filter.
+
+    A page has thousands of class strings and hundreds of text blocks; asking each rule in
+    turn costs more than the rest of the extraction. The union regex answers "does any
+    rule match?" in one call, and only a hit goes back to the rule set for the exact rule
+    (so rule order and semantics stay those of :mod:`newsarchive.rules`).
+    """
+
+    rules: RuleSet
+    profile: Profile | None
+    selectors: tuple[Rule, ...]
+    any_selector: re.Pattern[str] | None
+    any_line: re.Pattern[str] | None
+
+    def selector_rule(self, tokens: str) -> Rule | None:
+        if self.any_selector is not None and self.any_selector.search(tokens) is None:
+            return None
+        return next((r for r in self.selectors if r.matches_selector(tokens)), None)
+
+    def line_rule(self, text: str) -> Rule | None:
+        if self.any_line is not None and self.any_line.fullmatch(text.strip()) is None:
+            return None
+        return self.rules.match_line(text, self.profile)
+
+
+_INDEXES: dict[tuple[int, str | None], tuple[RuleSet, _RuleIndex]] = {}
+
+
+def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
+    """The (cached) rule index of ``rules`` for ``profile``."""
+    key = (id(rules), profile.id if profile else None)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    selectors = rules.selector_rules(profile)
+    lines = rules.line_rules(profile)
+    index = _RuleIndex(
+        rules=rules,
+        profile=profile,
+        selectors=selectors,
+        any_selector=_union([r.selector.pattern for r in selectors if r.selector is not None]),
+        any_line=_union([r.pattern.pattern for r in lines if r.pattern is not None]),
+    )
+    _INDEXES[key] = (rules, index)
+    return index
 
 
 # --- pruning ---------------------------------------------------------------------------
@@ -768,7 +843,7 @@ def _tokens(element: Element) -> str:
 
 
 def _text(element: Element) -> str:
-    return " ".join(clean_text("".join(element.itertext())).split())
+    return " ".join(_INVISIBLE.sub("", "".join(element.itertext())).split())
 
 
 def _drop(element: Element) -> None:
@@ -796,12 +871,19 @@ def _protected(root: Element) -> set[Element]:
     return keep
 
 
-def _prune(root: Element, selectors: tuple[Rule, ...], removed: list[Removed]) -> None:
+def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
     etree.strip_elements(root, *_SILENT_TAGS, with_tail=False)
     protected = _protected(root)
-    page_chars = max(1, len(_text(root)))
+    page_chars = max(1, len(_STRING_XPATH(root)))
 
     for element in _HIDDEN_XPATH(root):
+        style = element.get("style")
+        if (
+            style is not None
+            and element.get("hidden") is None
+            and not (_HIDDEN_STYLE.search(style) or element.get("aria-hidden") == "true")
+        ):
+            continue
         if _detached(element, root):
             continue
         text = _spaced_text(element)
@@ -817,14 +899,12 @@ def _prune(root: Element, selectors: tuple[Rule, ...], removed: list[Removed]) -
         _record(removed, text, _STRUCTURAL[str(element.tag)])
         _drop(element)
     cache: dict[str, Rule | None] = {}
-    for element in list(root.iter()):
-        if element in protected or not isinstance(element.tag, str):
+    for element in _ATTRIBUTED_XPATH(root):
+        if element in protected:
             continue
         tokens = _tokens(element)
-        if not tokens:
-            continue
         if tokens not in cache:
-            cache[tokens] = next((r for r in selectors if r.matches_selector(tokens)), None)
+            cache[tokens] = index.selector_rule(tokens)
         rule = cache[tokens]
         if rule is None or _CONTENT_TOKEN.search(tokens) or _detached(element, root):
             continue
@@ -859,7 +939,7 @@ def _record(removed: list[Removed], text: str, rule: str) -> None:
 
 def _spaced_text(element: Element) -> str:
     """Text of a removed element with its pieces spaced, so menu items stay readable."""
-    return " ".join(clean_text(" ".join(element.itertext())).split())
+    return " ".join(_INVISIBLE.sub("", " ".join(element.itertext())).split())
 
 
 # --- figures ---------------------------------------------------------------------------
@@ -868,8 +948,8 @@ def _spaced_text(element: Element) -> str:
 def _lift_figures(root: Element) -> list[tuple[Element, Image]]:
     """Take figures (image plus caption/credit) out of the tree, keeping where they were."""
     figures: list[Element] = list(root.iter("figure"))
-    for element in root.iter():
-        if element.tag == "figure" or not isinstance(element.tag, str):
+    for element in _ATTRIBUTED_XPATH(root):
+        if element.tag == "figure":
             continue
         if _CAPTION_CLASS.search(_tokens(element)):
             container = _image_container(element)
@@ -1022,7 +1102,7 @@ class _Lineariser:
     def _flush(self) -> None:
         if self._parts and self._owners:
             raw = "".join(self._parts)
-            text = " ".join(clean_text(raw).split())
+            text = " ".join(_INVISIBLE.sub("", raw).split())
             if text:
                 self.blocks.append(
                     _TextBlock(
@@ -1038,35 +1118,38 @@ class _Lineariser:
         self._after_br = False
 
 
-def _extract(
-    root: Element, rules: RuleSet, profile: Profile | None, meta: _Metadata
-) -> _Extraction:
+def _extract(root: Element, rules: RuleSet, profile: Profile | None) -> _Extraction:
     removed: list[Removed] = []
-    _prune(root, rules.selector_rules(profile), removed)
+    _prune(root, _rule_index(rules, profile), removed)
     figures = _lift_figures(root)
     blocks = _Lineariser().run(root)
     chosen = _select_content(blocks)
     selected = {element for top in chosen for element in top.iter()}
-    body: list[Block] = []
+    content: list[tuple[_TextBlock, str]] = []
     headline: str | None = None
     for block in blocks:
-        if block.owner not in selected:
-            if block.owner.tag != "h1":
-                _record(removed, block.text, "html:outside-main-content")
-            continue
         tag = str(block.owner.tag)
         if tag == "h1":
-            headline = headline or block.text
-            continue
-        kind = _block_kind(block, tag)
-        reason = _block_rejection(block, kind, rules, profile)
+            headline = headline or (block.text if block.owner in selected else None)
+        elif block.owner not in selected:
+            _record(removed, block.text, "html:outside-main-content")
+        else:
+            content.append((block, _block_kind(block, tag)))
+    if profile is None:
+        # Agency copy announces itself in its first and last lines ("(AFP) -", "© AFP").
+        edges = [block.text for block, _ in content[:_CUE_BLOCKS] + content[-_CUE_BLOCKS:]]
+        profile = rules.detect_profile(edges)
+    index = _rule_index(rules, profile)
+    body: list[Block] = []
+    for block, kind in content:
+        reason = _block_rejection(block, kind, index)
         if reason:
             _record(removed, block.text, reason)
         else:
             body.append(Block(block.text, kind))
     scope = {element for top in _article_scope(chosen) for element in top.iter()}
     images = [image for parent, image in figures if parent in scope]
-    return _Extraction(blocks=body, removed=removed, images=images, headline=headline)
+    return _Extraction(body, removed, images, headline, profile)
 
 
 def _article_scope(chosen: list[Element]) -> list[Element]:
@@ -1090,13 +1173,11 @@ def _block_kind(block: _TextBlock, tag: str) -> str:
     return "li" if tag == "li" else "p"
 
 
-def _block_rejection(
-    block: _TextBlock, kind: str, rules: RuleSet, profile: Profile | None
-) -> str | None:
+def _block_rejection(block: _TextBlock, kind: str, index: _RuleIndex) -> str | None:
     """Why a block inside the main content is still not body text (``None`` keeps it)."""
     if kind not in ("h2", "h3") and block.link_share > _MAX_LINK_SHARE:
         return "html:link-dense"
-    rule = rules.match_line(block.text, profile)
+    rule = index.line_rule(block.text)
     if rule is not None:
         return rule.id
     if len(block.text) <= _META_MAX_CHARS:
