@@ -7,10 +7,15 @@ archive keeps the names only (the title and agency are not people).
 
 The hard part is saying no: ``By Tuesday the talks had collapsed.`` and ``Von Berlin aus
 fuhr er weiter.`` start like bylines. A line is a byline only when *every* piece after the
-prefix is a name, a job title, an agency or a date, and a line with no ``By``-style prefix
-must carry an agency or job title to count. A name is two to five capitalised words
-(particles such as ``de``, ``van``, ``al`` allowed), none of them a weekday or month, and not
-a known place. Names printed in capitals are title-cased; other names are kept as printed.
+prefix is a name, a job title, an agency, a place (``in Paris``) or a date. A line with no
+``By``-style prefix must also be vouched for by an agency or job title (``NAME, CNN``,
+``NAME Environment correspondent``), a known place (``NAME in Edinburgh``), a credit in
+parentheses or a date after the names (``NAME Sunday 7 July 2024 06:00 BST``). Comment
+headers (``Tim Ferriss — June 25th, 2012``) have that last shape too, so callers should look
+for bylines near the headline, not anywhere on the page. A name is two to five words with two
+to four capitals (particles such as ``de``, ``van``, ``al`` allowed), none of them a weekday,
+month, job word or function word, and not a known place. Names printed in capitals are
+title-cased; other names are kept as printed.
 """
 
 from __future__ import annotations
@@ -335,8 +340,9 @@ def _is_title(words: list[str]) -> bool:
     )
 
 
-def _is_name(words: list[str], *, strict: bool = True) -> bool:
-    """Two to five capitalised words (particles allowed), none a weekday, month or place.
+def _is_name(words: list[str], *, strict: bool) -> bool:
+    """Two to five words, two to four capitalised (particles allowed), none a weekday,
+    month, job or function word, and not a known place.
 
     ``strict`` (for lines without a ``By``-style prefix) also refuses acronym-and-word mixes.
     """
