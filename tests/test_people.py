@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.people import parse_byline
+from newsarchive.people import parse_byline, person_name
 
 
 @pytest.mark.parametrize(
@@ -154,3 +154,23 @@ def test_generated_names_survive_a_by_line(names: list[str]) -> None:
     line = "By " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
     result = parse_byline(line)
     assert result in ((), tuple(names))
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Lucía Gómez Arrieta", "Lucía Gómez Arrieta"),
+        ("Pilar Ugarte", "Pilar Ugarte"),
+        ("  HARRIET QUAYLE ", "Harriet Quayle"),
+        ("Ursula von der Leyen", "Ursula von der Leyen"),
+        ("Controlled explosion", None),
+        ("Simon Calder Hotels Europe Travel", None),
+        ("NFL Playbook", None),
+        ("Staff Writer", None),
+        ("New York", None),
+        ("Share", None),
+        ("By Jane Doe", None),
+    ],
+)
+def test_person_name(line: str, name: str | None) -> None:
+    assert person_name(line) == name

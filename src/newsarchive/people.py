@@ -25,7 +25,7 @@ import re
 from newsarchive.datelines import lookup_place
 from newsarchive.dates import find_date
 
-__all__ = ["parse_byline"]
+__all__ = ["parse_byline", "person_name"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -212,6 +212,21 @@ def parse_byline(line: str) -> tuple[str, ...]:
     if prefix is None and not (saw_affiliation or vouched):
         return ()
     return tuple(names)
+
+
+def person_name(line: str) -> str | None:
+    """The name when ``line`` is nothing but a plausible personal name, else ``None``.
+
+    Pages often print the author's name alone on a line, with the title or date on the next
+    (El País, The Independent, the BBC). Whether such a line is a byline depends on where it
+    stands, which only the caller knows; this says whether it *could* be one.
+    ``Lucía Gómez Arrieta`` -> the name; ``Controlled explosion``, ``Simon Calder Hotels``,
+    ``NFL Playbook`` -> ``None``.
+    """
+    words = line.split()
+    if len(line) > _MAX_LENGTH or not _is_name(words, strict=True):
+        return None
+    return _name(words)
 
 
 def _has_credit_signal(text: str) -> bool:
