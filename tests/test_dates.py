@@ -137,6 +137,8 @@ def test_body_sentence_mentions_a_date_but_is_not_a_date_line() -> None:
         "Aktualisiert am 15.03.2024, 16:45 Uhr",
         "Stand: 15.03.2024 11:20 Uhr",
         "viernes, 15 de marzo de 2024",
+        "Published 3 March 2024, updated 4 March 2024",
+        "22 novembre 2023 (modifica il 23 novembre 2023 | 07:30)",
     ],
 )
 def test_date_lines(line: str) -> None:

@@ -422,12 +422,15 @@ def _offset(minutes: int) -> str:
 
 
 def _extra_words(line: str, start: int, end: int) -> int:
-    """Words outside ``line[start:end]`` that are not role words, weekdays or connectors."""
+    """Words outside ``line[start:end]`` that are not role words, weekdays, months (of a
+    second date: ``Published 3 March 2024, updated 4 March 2024``) or connectors."""
     rest = _ROLE.sub(" ", _READING_TIME.sub(" ", line[:start] + " " + line[end:]))
     return sum(
         1
         for word in _WORD.findall(rest)
-        if word.lower() not in _WEEKDAYS and word.lower() not in _CONNECTORS
+        if (lowered := word.lower()) not in _WEEKDAYS
+        and lowered not in _CONNECTORS
+        and lowered not in _MONTHS
     )
 
 
