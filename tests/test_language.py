@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive.language import detect_language, stemming_language, stopwords
@@ -51,6 +51,8 @@ def test_too_little_text_gives_none(text: str) -> None:
     assert detect_language(text) is None
 
 
+# No deadline: the first fallback imports py3langid, which takes about a second.
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_detect_never_crashes(text: str) -> None:
     code = detect_language(text)
