@@ -252,10 +252,13 @@ def gzip_open(path: Path, mode: str) -> IO[bytes]:
 def _read_warc(path: Path, file_sha256: str) -> Iterator[CaptureItem]:
     from newsarchive import warc
 
-    for item in warc.iter_warc(path, file_sha256):
-        if isinstance(item, Capture):
-            yield item
-        elif isinstance(item, warc.Skipped):
-            yield CaptureSkipped(f"{path}@{item.offset}", item.reason)
-        else:
-            yield CaptureFailed(f"{path}@{item.offset}", item.error)
+    try:
+        for item in warc.iter_warc(path, file_sha256):
+            if isinstance(item, Capture):
+                yield item
+            elif isinstance(item, warc.Skipped):
+                yield CaptureSkipped(f"{path}@{item.offset}", item.reason)
+            else:
+                yield CaptureFailed(f"{path}@{item.offset}", item.error)
+    except Exception as exc:  # a broken third-party parse must not end the batch
+        yield CaptureFailed(str(path), f"unreadable WARC: {type(exc).__name__}: {exc}")

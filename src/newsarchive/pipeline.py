@@ -133,8 +133,17 @@ def _prepare_in_worker(job: tuple[Capture, RawRef, str]) -> _Prepared | str:
     capture, raw, at = job
     try:
         return prepare(capture, _WORKER_RULES or default_rules(), raw, at)
-    except ArchiveError as exc:
+    except Exception as exc:  # reported per item; see _failure_message
+        return _failure_message(capture, exc)
+
+
+def _failure_message(capture: Capture, exc: Exception) -> str:
+    """The per-capture error text. An unexpected exception (a bug, or a parser tripping on
+    hostile input) is logged with its traceback and still fails only this capture."""
+    if isinstance(exc, ArchiveError):
         return str(exc)
+    LOGGER.error("unexpected error normalising %s", capture.source, exc_info=exc)
+    return f"{capture.source}: unexpected {type(exc).__name__}: {exc}"
 
 
 class Archive:
@@ -210,8 +219,8 @@ class Archive:
             capture, raw, at = job
             try:
                 prepared = prepare(capture, self.rules, raw, at)
-            except ArchiveError as exc:
-                yield IngestResult(capture.source, "failed", error=str(exc))
+            except Exception as exc:  # one bad capture never stops the batch
+                yield IngestResult(capture.source, "failed", error=_failure_message(capture, exc))
                 continue
             yield self._commit(capture, prepared, catalog, backend)
 
