@@ -77,7 +77,7 @@ def test_mixed_bad_batch(root: Path, inputs: Path) -> None:
 
 
 def test_original_is_kept_even_when_normalisation_fails(root: Path, inputs: Path) -> None:
-    data = "\n\n---\n\n***\n".encode()
+    data = b"\n\n---\n\n***\n"
     _write(inputs, "only-rules.txt", data)
     (result,) = Archive(root).ingest([str(inputs)])
     assert result.status == "failed"
