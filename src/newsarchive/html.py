@@ -184,6 +184,8 @@ _MIN_SCORED_CHARS = 25
 #: Body blocks read at each end of the article to recognise a profile by its cue lines.
 _CUE_BLOCKS = 5
 _MAX_LINK_SHARE = 0.5
+#: Length from which a block that ends like a sentence counts as prose even if linked.
+_PROSE_CHARS = 60
 _POSITIVE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text|blog|hentry|prose)(?:[\s_-]|$)"
 )
@@ -193,10 +195,9 @@ _NEGATIVE_CLASS = re.compile(
 )
 #: Class/id tokens that CMS templates put on the article body container.
 _DECLARED_BODY = re.compile(
-    r"(?:^|\s)(?:post-?body|post-?content|post-?entry|post-?text|entry-?content|entry-?body|"
-    r"entry-?text|article-?body|article-?content|article-?text|articlebody|story-?body|"
-    r"story-?content|story-?text|storytext|body-?text|news-?body|content-?body|text-?body|"
-    r"blog-?post-?body|single-?post-?content|field-?name-?body|postbody|entrybody)\d*(?:\s|$)"
+    r"(?:^|\s)(?:post|entry|article|story|news|blog[-_]?post|content|text|body|single[-_]?post)"
+    r"[-_]?(?:body|content|entry|text)\d*(?:\s|$)|(?:^|\s)(?:storytext|postbody|entrybody)(?:\s|$)"
+    r"|(?:^|\s)field[-_]name[-_]body(?:\s|$)"
 )
 #: Non-link characters a declared body must hold to be trusted.
 _MIN_DECLARED_CHARS = 150
@@ -226,6 +227,7 @@ _CREDIT_TEXT = re.compile(
 )
 #: Text a figure may hold besides its caption (credit, "enlarge" link) before it is prose.
 _FIGURE_EXTRA_CHARS = 120
+_MAX_CAPTION_CHARS = 400
 _CREDIT_LABEL = re.compile(
     r"(?i)^(?:photo(?:graph)?|image|picture|foto|bild|crédit|credit)s?\s*[:©]\s*"
 )
@@ -970,9 +972,14 @@ def _lift_figures(root: Element) -> list[tuple[Element, Image]]:
 def _image_container(caption: Element) -> Element | None:
     """The nearest small ancestor of a caption that holds an image (the figure it labels).
 
-    An ancestor with much more text than the caption is the article itself, not a figure.
+    An ancestor with much more text than the caption is the article itself, not a figure;
+    and a "caption" of several hundred characters is prose laid out beside pictures (photo
+    blogs do this), which stays in the body.
     """
-    limit = len(_text(caption)) + _FIGURE_EXTRA_CHARS
+    caption_chars = len(_text(caption))
+    if caption_chars > _MAX_CAPTION_CHARS:
+        return None
+    limit = caption_chars + _FIGURE_EXTRA_CHARS
     for level, ancestor in enumerate(caption.iterancestors()):
         if level >= 3 or ancestor.tag in ("body", "article", "main"):
             return None
@@ -1175,7 +1182,7 @@ def _block_kind(block: _TextBlock, tag: str) -> str:
 
 def _block_rejection(block: _TextBlock, kind: str, index: _RuleIndex) -> str | None:
     """Why a block inside the main content is still not body text (``None`` keeps it)."""
-    if kind not in ("h2", "h3") and block.link_share > _MAX_LINK_SHARE:
+    if kind not in ("h2", "h3") and block.link_share > _MAX_LINK_SHARE and not _is_prose(block):
         return "html:link-dense"
     rule = index.line_rule(block.text)
     if rule is not None:
@@ -1185,6 +1192,11 @@ def _block_rejection(block: _TextBlock, kind: str, index: _RuleIndex) -> str | N
         if tokens and (_BYLINE_CLASS.search(tokens) or _DATE_CLASS.search(tokens)):
             return "html:article-meta"
     return None
+
+
+def _is_prose(block: _TextBlock) -> bool:
+    """A linked sentence is still a sentence: long enough and ending like one."""
+    return block.total_chars >= _PROSE_CHARS and _SENTENCE_END.search(block.text) is not None
 
 
 def _container(block: _TextBlock) -> Element | None:
@@ -1221,7 +1233,7 @@ def _select_content(blocks: list[_TextBlock]) -> list[Element]:
 
     declared = _declared_body(chars, links)
     if declared is not None:
-        return [declared]
+        return _declared_parts(declared, chars)
     return _with_peers(max(scores, key=final), final, chars, links)
 
 
@@ -1242,6 +1254,36 @@ def _declared_body(chars: dict[Element, int], links: dict[Element, int]) -> Elem
         if element.get("itemprop") == "articleBody" or _DECLARED_BODY.search(_tokens(element)):
             best, best_chars = element, prose
     return best
+
+
+def _declared_parts(declared: Element, chars: dict[Element, int]) -> list[Element]:
+    """The declared body and its continuations: templates that break the body around ads
+    or pictures repeat the same container class for every piece."""
+    tokens = _tokens(declared)
+    parts = [
+        element
+        for element in chars
+        if element is declared
+        or (
+            isinstance(element.tag, str)
+            and _tokens(element) == tokens
+            and not _nested(element, declared)
+        )
+    ]
+    return sorted(parts, key=_document_position(parts))
+
+
+def _nested(element: Element, other: Element) -> bool:
+    """True when one of the two elements contains the other."""
+    return other in element.iterancestors() or element in other.iterancestors()
+
+
+def _document_position(elements: list[Element]) -> Any:
+    root = elements[0].getroottree().getroot()
+    order = {
+        element: index for index, element in enumerate(root.iter()) if element in set(elements)
+    }
+    return order.__getitem__
 
 
 def _class_weight(element: Element) -> float:
