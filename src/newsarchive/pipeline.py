@@ -17,13 +17,12 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive import __version__, newsml, store
+from newsarchive import __version__, store
 from newsarchive.capture import (
     CaptureFailed,
     CaptureItem,
@@ -33,8 +32,6 @@ from newsarchive.capture import (
 )
 from newsarchive.errors import ArchiveError, CaptureError, StoreError
 from newsarchive.models import Article, Capture, RawRef
-from newsarchive.normalise import normalise
-from newsarchive.rules import RuleSet, default_rules, load_rules
 from newsarchive.search import (
     SearchBackend,
     SearchOptions,
@@ -43,6 +40,13 @@ from newsarchive.search import (
     open_backend,
 )
 from newsarchive.store import Catalog, CatalogEntry, Paths
+
+if TYPE_CHECKING:
+    from newsarchive.rules import RuleSet
+
+# The stage modules that parse and build XML (newsml, normalise and the extractors behind
+# it) and the rules loader are imported where they are used, so that `newsarchive search`
+# starts without them.
 
 LOGGER = logging.getLogger(__name__)
 
@@ -108,6 +112,9 @@ def prepare(capture: Capture, rules: RuleSet, raw: RawRef, at: str) -> _Prepared
     Raises:
         ArchiveError: the capture cannot be normalised or its record does not validate.
     """
+    from newsarchive import newsml
+    from newsarchive.normalise import normalise
+
     article = normalise(capture, rules)
     article = article.evolve(
         id=article.id or capture.capture_id,
@@ -125,14 +132,17 @@ _WORKER_RULES: RuleSet | None = None
 
 
 def _init_worker(rule_files: Sequence[str]) -> None:
+    from newsarchive.rules import default_rules, load_rules
+
     global _WORKER_RULES  # one rule set per worker process, loaded once
     _WORKER_RULES = load_rules([Path(p) for p in rule_files]) if rule_files else default_rules()
 
 
 def _prepare_in_worker(job: tuple[Capture, RawRef, str]) -> _Prepared | str:
     capture, raw, at = job
+    assert _WORKER_RULES is not None, "worker started without _init_worker"
     try:
-        return prepare(capture, _WORKER_RULES or default_rules(), raw, at)
+        return prepare(capture, _WORKER_RULES, raw, at)
     except Exception as exc:  # reported per item; see _failure_message
         return _failure_message(capture, exc)
 
@@ -163,6 +173,8 @@ class Archive:
     def rules(self) -> RuleSet:
         """Boilerplate rules: shipped defaults plus any ``--rules`` files (loaded once)."""
         if self._rules is None:
+            from newsarchive.rules import default_rules, load_rules
+
             self._rules = load_rules(self.rule_files) if self.rule_files else default_rules()
         return self._rules
 
@@ -232,6 +244,8 @@ class Archive:
         workers: int,
     ) -> Iterator[IngestResult]:
         """Normalise in worker processes; store and index in this one (one index writer)."""
+        from concurrent.futures import ProcessPoolExecutor
+
         rule_files = [str(p) for p in self.rule_files]
         pending: list[tuple[Capture, RawRef, str]] = []
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rule_files,)) as pool:
@@ -389,6 +403,8 @@ class Archive:
 
     def article(self, article_id: str) -> Article:
         """The stored record of ``article_id`` parsed back into an Article."""
+        from newsarchive import newsml
+
         return newsml.from_newsml(self.record(article_id))
 
     def raw_path(self, article_id: str) -> Path:
@@ -404,6 +420,8 @@ class Archive:
 
     def iter_articles(self) -> Iterator[tuple[Path, Article]]:
         """Every stored record with its parsed Article (for reindex and export)."""
+        from newsarchive import newsml
+
         for path in store.iter_record_paths(self.paths):
             yield path, newsml.from_newsml(path.read_bytes())
 
@@ -455,7 +473,11 @@ class Archive:
 
 def _id_of(article_id: str) -> str:
     """Accept a bare id or a full guid."""
-    return newsml.id_from_guid(article_id) if ":" in article_id else article_id
+    if ":" not in article_id:
+        return article_id
+    from newsarchive import newsml
+
+    return newsml.id_from_guid(article_id)
 
 
 def _ingested_at(article: Article, path: Path) -> str:
