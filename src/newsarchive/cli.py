@@ -172,6 +172,7 @@ def ingest(
 @click.option("--section", help="Only this section.")
 @click.option("--source", help="Only this publisher.")
 @click.option("--language", help="Only this language (ISO 639-1, e.g. en).")
+@click.option("--byline", help="Only articles by this author (e.g. 'Maria Okafor').")
 @click.option(
     "--facet",
     "facets",
@@ -192,6 +193,7 @@ def search(
     section: str | None,
     source: str | None,
     language: str | None,
+    byline: str | None,
     facets: tuple[str, ...],
     as_json: bool,
 ) -> None:
@@ -223,6 +225,7 @@ def search(
         section=section,
         source=source,
         language=language,
+        byline=byline,
         facets=facets,
     )
     results = _archive(ctx).search(options)
