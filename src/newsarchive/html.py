@@ -114,7 +114,10 @@ _ARTICLE_TIME_XPATH = etree.XPath("(//article//time[@datetime])[1]")
 #: Zero-width characters and soft hyphens written as entities (literal ones are removed from
 #: the whole document by ``clean_text`` before parsing).
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
-_HIDDEN_XPATH = etree.XPath("//*[@hidden or @aria-hidden='true' or @style]")
+_HIDDEN_XPATH = etree.XPath(
+    "//*[@hidden or @aria-hidden='true' or @style"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' hidden ')]"
+)
 _HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 #: A class/id token naming the article itself ("entry", "post-body", "story-content"): an
 #: element carrying one is a content wrapper even if another token matches a DOM rule.
@@ -199,8 +202,12 @@ _DECLARED_BODY = re.compile(
     r"[-_]?(?:body|content|entry|text)\d*(?:\s|$)|(?:^|\s)(?:storytext|postbody|entrybody)(?:\s|$)"
     r"|(?:^|\s)field[-_]name[-_]body(?:\s|$)"
 )
-#: Non-link characters a declared body must hold to be trusted.
-_MIN_DECLARED_CHARS = 150
+#: Non-link characters a declared body must hold to be considered, and to be trusted
+#: outright; a shorter one still wins unless the best-scoring container holds this many
+#: times its prose (a small "story-body" promo box beside the real article).
+_MIN_DECLARED_CHARS = 30
+_TRUSTED_DECLARED_CHARS = 150
+_SHORT_DECLARED_RATIO = 3
 _SENTENCE_END = re.compile(r"[.!?…\"”»]\s*$")
 
 #: Visible metadata elements inside the article: lifted as metadata, not kept as body text.
@@ -914,6 +921,15 @@ def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
         _drop(element)
 
 
+def _is_hidden(element: Element) -> bool:
+    """Hidden by attribute, inline style or a class literally called "hidden"."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    if "hidden" in (element.get("class") or "").split():
+        return True
+    return _HIDDEN_STYLE.search(element.get("style") or "") is not None
+
+
 def _is_wrapper(element: Element, protected: set[Element], share: float) -> bool:
     """True when a structural element (``header``, ``form``...) wraps the article itself.
 
@@ -1224,17 +1240,23 @@ def _select_content(blocks: list[_TextBlock]) -> list[Element]:
         grandparent = container.getparent()
         if grandparent is not None:
             scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
-    if not scores:
-        return []
 
     def final(element: Element) -> float:
         share = links.get(element, 0) / max(1, chars.get(element, 0))
         return scores.get(element, 0.0) * (1 - share) * _class_weight(element)
 
+    def prose(element: Element) -> int:
+        return chars.get(element, 0) - links.get(element, 0)
+
     declared = _declared_body(chars, links)
-    if declared is not None:
-        return _declared_parts(declared, chars)
-    return _with_peers(max(scores, key=final), final, chars, links)
+    top = max(scores, key=final) if scores else None
+    if declared is not None and (
+        top is None
+        or prose(declared) >= _TRUSTED_DECLARED_CHARS
+        or prose(top) < _SHORT_DECLARED_RATIO * prose(declared)
+    ):
+        return [declared]
+    return _with_peers(top, final, chars, links) if top is not None else []
 
 
 def _declared_body(chars: dict[Element, int], links: dict[Element, int]) -> Element | None:
@@ -1254,36 +1276,6 @@ def _declared_body(chars: dict[Element, int], links: dict[Element, int]) -> Elem
         if element.get("itemprop") == "articleBody" or _DECLARED_BODY.search(_tokens(element)):
             best, best_chars = element, prose
     return best
-
-
-def _declared_parts(declared: Element, chars: dict[Element, int]) -> list[Element]:
-    """The declared body and its continuations: templates that break the body around ads
-    or pictures repeat the same container class for every piece."""
-    tokens = _tokens(declared)
-    parts = [
-        element
-        for element in chars
-        if element is declared
-        or (
-            isinstance(element.tag, str)
-            and _tokens(element) == tokens
-            and not _nested(element, declared)
-        )
-    ]
-    return sorted(parts, key=_document_position(parts))
-
-
-def _nested(element: Element, other: Element) -> bool:
-    """True when one of the two elements contains the other."""
-    return other in element.iterancestors() or element in other.iterancestors()
-
-
-def _document_position(elements: list[Element]) -> Any:
-    root = elements[0].getroottree().getroot()
-    order = {
-        element: index for index, element in enumerate(root.iter()) if element in set(elements)
-    }
-    return order.__getitem__
 
 
 def _class_weight(element: Element) -> float:
