@@ -48,6 +48,9 @@ ROLES = (
     "body",
     "removed",
 )
+#: The separator line :func:`render_text` writes before each photo, and the rule dropping it.
+SEPARATOR = "* * *"
+SEPARATOR_RULE = "separator-line"
 #: Roles whose line text is part of the article a reader sees (used by :func:`text_body`).
 READER_ROLES = ("headline", "dek", "byline", "date", "body")
 
@@ -235,6 +238,8 @@ def _features(text: str, stop: frozenset[str], counts: Counter[str]) -> _Feature
 
 #: Line classes before context: good (prose), near (probably prose), short, bad.
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+#: A line a rule already dropped: skipped when neighbours are consulted.
+RULE = "rule"
 
 
 def _classify(f: _Features) -> tuple[str, str]:
@@ -283,8 +288,8 @@ def _settle(classes: list[str]) -> list[str]:
     for i, cls in enumerate(classes):
         if cls == NEAR:
             settled[i] = GOOD if prev_good[i] or next_good[i] else BAD
-        elif cls == SHORT:
-            settled[i] = GOOD if prev_good[i] and next_good[i] else BAD
+        elif cls in (SHORT, RULE):
+            settled[i] = GOOD if prev_good[i] and next_good[i] and cls == SHORT else BAD
     return settled
 
 
@@ -327,6 +332,8 @@ _META_WORDS = 14
 #: A line with a date and at most this many words (``Published …Updated …``) is a date line.
 _DATE_LINE_WORDS = 13
 _DIGIT = re.compile(r"\d")
+#: Longest bare-name byline ("Imogen Falconer in Edinburgh and Rhys Tandy").
+_BARE_NAME_WORDS = 8
 _META_CHARS = 160
 #: Job titles that follow a name in a byline (cheap screen before people.py parses).
 _JOB_TITLE = re.compile(
@@ -444,8 +451,12 @@ def _classify_body(
         _classify(_features(texts[i], stop, counts)) if is_free else (BAD, "rule")
         for i, is_free in zip(seq, free, strict=True)
     ]
-    _mark_teasers(seq, free, first, kinds)
-    settled = _settle([cls for cls, _ in first])
+    _mark_teasers(seq, free, first, kinds, texts)
+    # Rule-dropped lines are invisible to the neighbours: the article reads the same
+    # with or without them (which keeps normalising idempotent).
+    settled = _settle(
+        [cls if is_free else RULE for (cls, _), is_free in zip(first, free, strict=True)]
+    )
     scores = [
         _words(texts[i]) if cls == GOOD else (-_BAD_PENALTY if is_free else 0)
         for i, cls, is_free in zip(seq, settled, free, strict=True)
@@ -500,6 +511,8 @@ def _comments_start(
 
 #: Rule kinds that head a list of links to other stories.
 _LIST_HEADS = frozenset({"related", "comments"})
+#: "Related: <title>", "Lire aussi | <title>": a head and its one link on the same line.
+_INLINE_LINK = re.compile(r"[:|]\s*\S")
 
 
 def _mark_teasers(
@@ -507,14 +520,22 @@ def _mark_teasers(
     free: Sequence[bool],
     first: list[tuple[str, str]],
     kinds: Sequence[str | None],
+    texts: Sequence[str],
 ) -> None:
-    """Lines after a "Read more" / "Related" head are teasers until prose resumes."""
+    """Lines after a "Read more" / "Related" head are teasers until prose resumes.
+
+    Only once the article has begun: a "Read more" among the menus above it heads nothing.
+    """
     in_list = False
+    prose = False
     for k, i in enumerate(seq):
         if not free[k]:
-            in_list = kinds[i] in _LIST_HEADS or (in_list and kinds[i] is None)
+            # A head is a label ("Related", "Read more about X"); "Related: <title>" is a link.
+            head = kinds[i] in _LIST_HEADS and not _INLINE_LINK.search(texts[i].rstrip(": "))
+            in_list = in_list or (head and prose)
         elif first[k][0] == GOOD:
             in_list = False
+            prose = True
         elif in_list:
             first[k] = (BAD, "teaser")
 
@@ -635,9 +656,22 @@ def _assign_header(
             elif _dek_like(texts[i]) and "dek" not in roles:
                 roles[i] = "dek"
     for i in header:
-        if roles[i] == "":
+        if roles[i] == "" and _name_above_date(i, texts, roles):
+            roles[i] = "byline"
+        elif roles[i] == "":
             roles[i] = "body" if i in from_body else "removed"
             reasons[i] = None if i in from_body else "classifier:header-noise"
+
+
+def _name_above_date(i: int, texts: Sequence[str], roles: Sequence[str]) -> bool:
+    """A bare name right above the date line is the byline (``Sofia Hartigan``)."""
+    following = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
+    return (
+        following is not None
+        and roles[following] == "date"
+        and _words(texts[i]) <= _BARE_NAME_WORDS
+        and bool(people.parse_byline(f"By {texts[i]}"))
+    )
 
 
 def _pick_headline(
@@ -772,6 +806,8 @@ _INLINE_CREDITS = (
     ),
     re.compile(r"(?P<caption>.+?[.!?])\s*(?P<credit>(?:REUTERS|Reuters|EFE|ANSA|EPA|AFP|dpa)/.+)"),
     re.compile(r"(?P<caption>.+[.!?»])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .’'-]+ / [^.]{2,80})"),
+    # El País style: the photographer's name glued to the caption's full stop.
+    re.compile(r"(?P<caption>.+[.!?])(?P<credit>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+){1,3})"),
 )
 
 
@@ -804,7 +840,7 @@ def _images(lines: Sequence[LineRole]) -> tuple[Image, ...]:
     open_image = False
     for line in lines:
         if line.role not in ("image-id", "credit", "caption"):
-            open_image = open_image and line.role == "removed"
+            open_image = open_image and line.role == "removed" and line.rule != SEPARATOR_RULE
             continue
         fields: dict[str, str | None] = {}
         if line.role == "image-id":
@@ -873,13 +909,24 @@ def _date_mentions(text: str) -> list[dates.DateMention]:
 
 
 def _bylines(seg: Segmentation) -> tuple[str, ...]:
-    """Person names from the byline lines; a line that names nobody is read with the next."""
+    """Person names from the byline lines.
+
+    A line that names nobody on its own is read with the next byline line (a name over
+    a job title), and failing that as ``By <line>`` (a bare name in byline position).
+    """
     names: list[str] = []
     lines = seg.with_role("byline")
+    skip = False
     for k, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
         found = people.parse_byline(line.text)
         if not found and k + 1 < len(lines) and lines[k + 1].number <= line.number + 2:
             found = people.parse_byline(f"{line.text} {lines[k + 1].text}")
+            skip = bool(found)
+        if not found and not _BYLINE_START.match(line.text):
+            found = people.parse_byline(f"By {line.text}")
         names.extend(n for n in found if n not in names)
     return tuple(names)
 
@@ -964,15 +1011,23 @@ def text_body(data: bytes) -> str:
 
 
 def render_text(article: Article) -> str:
-    """The article as clean page text (header, image lines, body), one block per line.
+    """The article as clean page text, one block per line, in the order pages print it.
 
-    Normalising this text again gives back the same structure and body.
+    Normalising this text again gives back the same structure, images and body (the
+    publisher, known from page cues, is not part of it). Each photo's lines follow a
+    separator line, so a photo never runs into the one before it and a bare credit never
+    takes the line above it for its caption.
     """
     parts: list[str | None] = [article.section, article.headline, article.kicker, article.dek]
     if article.bylines:
         parts.append("By " + " and ".join(article.bylines))
+    parts.append(f"Published {article.published}" if article.published else None)
+    parts.append(f"Updated {article.updated}" if article.updated else None)
     for image in article.images:
-        parts.extend((image.id, image.caption, image.credit))
+        parts.append(SEPARATOR)
+        parts.append(image.id)
+        parts.append(f"Caption: {image.caption}" if image.caption else None)
+        parts.append(f"Credit: {image.credit}" if image.credit else None)
     parts.extend(article.paragraphs)
     return "\n\n".join(p for p in parts if p) + "\n"
 
