@@ -561,7 +561,7 @@ def time_cli(index_dir: Path, queries: list[dict[str, str]], runs: int) -> dict[
     return {p: percentile(walls, p) for p in (50, 95, 99)} | {"runs": float(len(walls))}
 
 
-def time_pipeline(count: int, workdir: Path) -> dict[str, float] | str:
+def time_pipeline(count: int, workdir: Path) -> dict[str, Any] | str:
     """The full ingest path (capture -> structured -> NewsML -> validate -> store -> index)."""
     try:
         from newsarchive.pipeline import Archive
@@ -576,8 +576,15 @@ def time_pipeline(count: int, workdir: Path) -> dict[str, float] | str:
     started = time.perf_counter()
     results = list(Archive(root).ingest([str(source)], workers=2))
     elapsed = time.perf_counter() - started
-    failed = sum(1 for r in results if r.status == "failed")
-    return {"docs": float(len(records)), "docs_per_s": len(records) / elapsed, "failed": failed}
+    failures = [r.error for r in results if r.status == "failed"]
+    summary: dict[str, Any] = {
+        "docs": len(records),
+        "docs_per_s": len(records) / elapsed,
+        "failed": len(failures),
+    }
+    if failures:
+        summary["first_error"] = failures[0]
+    return summary
 
 
 # --------------------------------------------------------------------------- report
@@ -686,7 +693,7 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _fmt(value: dict[str, float] | str) -> str:
+def _fmt(value: dict[str, Any] | str) -> str:
     if isinstance(value, str):
         return value
     return ", ".join(

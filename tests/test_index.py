@@ -140,3 +140,21 @@ def test_importing_index_does_not_import_whoosh() -> None:
     code = "import sys, newsarchive.index; print('whoosh' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("lookup_max", [0, 10_000])
+def test_date_windows_agree_whichever_way_they_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup_max: int
+) -> None:
+    # 0 forces the day-range intersection, 10,000 the per-match column lookup.
+    monkeypatch.setattr(index, "WINDOW_LOOKUP_MAX", lookup_max)
+    dates = ["2019-01-31", "2019-02-01T23:59:00", "2019-02-28", "2019-03-01", None]
+    with WhooshBackend(tmp_path) as backend:
+        backend.add([doc(f"d{n}", "harbour news", published=d) for n, d in enumerate(dates)])
+    with WhooshBackend(tmp_path) as backend:
+        assert sorted(hits(backend, "harbour AND published:2019-02")) == ["d1", "d2"]
+        assert sorted(hits(backend, "harbour published:[* TO 2019-02-01]")) == ["d0", "d1"]
+        window = SearchOptions(query="news", date_from="2019-02-28", limit=50)
+        assert sorted(h.id for h in backend.search(window).hits) == ["d2", "d3"]
+        everything = SearchOptions(query="*", date_to="2019-01", limit=50)
+        assert [h.id for h in backend.search(everything).hits] == ["d0"]

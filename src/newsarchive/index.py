@@ -87,6 +87,9 @@ BULK_LIMITMB = 512
 SMALL_LIMITMB = 128
 #: Seconds a writer waits for another process's lock before giving up.
 LOCK_TIMEOUT = 10.0
+#: A date window checks each match's day in a column when the rest of the query is
+#: estimated to match at most this many documents, else it intersects a day range.
+WINDOW_LOOKUP_MAX = 4000
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60
 SNIPPET_FRAGMENTS = 2
@@ -125,6 +128,7 @@ def build_schema() -> Any:
         spell=fields.TEXT(analyzer=plain, phrase=False),
         day=fields.NUMERIC(int, bits=32, signed=False),
         sortdate=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        f_day=fields.COLUMN(columns.NumericColumn("I", default=0)),
         published=fields.STORED(),
         ingested=fields.STORED(),
         bylines=fields.STORED(),
@@ -166,6 +170,7 @@ def whoosh_fields(doc: IndexDocument) -> dict[str, Any]:
         "spell": " ".join(part for part in (doc.headline, doc.kicker, doc.dek) if part),
         "day": day,
         "sortdate": _epoch_seconds(doc.published),
+        "f_day": day,
         "published": doc.published,
         "ingested": doc.ingested,
         "bylines": tuple(doc.bylines) or None,
@@ -259,6 +264,9 @@ class WhooshBackend:
     def search(self, options: SearchOptions) -> SearchResults:
         options.validate()
         node = parse_query(options.query)
+        days = options.day_range()
+        if days is not None:
+            node = AndNode((*node.items, days) if isinstance(node, AndNode) else (node, days))
         searcher = self._open_searcher()
         query = self._compile(node, options.fields)
         results = searcher.search(query, **self._search_args(options))
@@ -380,9 +388,6 @@ class WhooshBackend:
                 parts.append(compiler.compile(KeywordNode(name, value)))
         if options.byline:
             parts.append(compiler.compile(PhraseNode("byline", options.byline)))
-        days = options.day_range()
-        if days is not None:
-            parts.append(compiler.compile(days))
         if not parts:
             return None
         query = _whoosh("query")
@@ -454,7 +459,13 @@ class _Compiler:
     def _and(self, node: AndNode) -> Any:
         # And([a, Not(b)]) rather than AndNot(a, b): Whoosh's AndNot matcher drops
         # documents from a top-k collection over several segments (seen on Reuters).
-        return self.q.And([self.compile(item) for item in node.items])
+        days = [item for item in node.items if isinstance(item, DateRangeNode)]
+        rest = [self.compile(item) for item in node.items if not isinstance(item, DateRangeNode)]
+        if not days or not rest:
+            return self.q.And(rest + [self.compile(day) for day in days])
+        start = max((d.start for d in days if d.start is not None), default=None)
+        end = min((d.end for d in days if d.end is not None), default=None)
+        return _day_window_class()(self.q.And(rest) if len(rest) > 1 else rest[0], start, end)
 
     def _keyword(self, node: KeywordNode) -> Any:
         q = self.q
@@ -509,6 +520,64 @@ class _Compiler:
         if phrase:
             return q.Phrase(name, words, slop=slop, boost=boost)
         return q.And([q.Term(name, word, boost=boost) for word in words])
+
+
+class _DaysBetween:
+    """Set-like view of the documents of one segment published within a window of days."""
+
+    def __init__(self, days: Any, start: int | None, end: int | None) -> None:
+        self.days = days
+        self.start = start or 1  # 0 is "no date", never inside a window
+        self.end = end or 99991231
+
+    def __contains__(self, docnum: int) -> bool:
+        return bool(self.start <= self.days[docnum] <= self.end)
+
+
+@functools.cache
+def _day_window_class() -> Any:
+    """A query that keeps the child's matches published inside a window of days.
+
+    A range over the ``day`` field has to read the postings of every story in the window
+    (a month of Reuters is 11,000) before the AND can intersect them. When the rest of
+    the query matches few documents it is far cheaper to look up each match's day in
+    the ``f_day`` column; when it matches many, the range is intersected as usual.
+    """
+    query, wrappers = _whoosh("query"), _whoosh("matching.wrappers")
+    binary = _whoosh("matching.binary")
+    base: Any = query.WrappingQuery
+
+    class DayWindow(base):  # type: ignore[misc]  # subclassing an untyped base
+        def __init__(self, child: Any, start: int | None, end: int | None) -> None:
+            super().__init__(child)
+            self.start, self.end = start, end
+
+        def __repr__(self) -> str:
+            return f"DayWindow({self.child!r}, {self.start}, {self.end})"
+
+        def __eq__(self, other: object) -> bool:
+            return bool(super().__eq__(other)) and (self.start, self.end) == (
+                getattr(other, "start", None),
+                getattr(other, "end", None),
+            )
+
+        def __hash__(self) -> int:
+            return hash((self.child, self.start, self.end))
+
+        def _rewrap(self, child: Any) -> Any:
+            return self.__class__(child, self.start, self.end)
+
+        def matcher(self, searcher: Any, context: Any = None) -> Any:
+            child = self.child.matcher(searcher, context)
+            if not child.is_active():
+                return child
+            if self.child.estimate_size(searcher.reader()) > WINDOW_LOOKUP_MAX:
+                days = query.NumericRange("day", self.start, self.end)
+                return binary.IntersectionMatcher(child, days.matcher(searcher, context))
+            column = searcher.reader().column_reader("f_day")
+            return wrappers.FilterMatcher(child, _DaysBetween(column, self.start, self.end))
+
+    return DayWindow
 
 
 def _open_index(index_dir: Path, *, recreate: bool) -> Any:

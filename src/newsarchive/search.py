@@ -14,7 +14,8 @@ Query language (``parse_query``)::
     a AND b, a OR b, NOT a, -a    boolean operators (upper case); ( ... ) groups
     headline:x body:x kicker:x dek:x byline:x dateline:x      text fields (stemmed)
     section:x source:x lang:x topics:x places:x id:x          exact keyword fields
-    opec*  wor?d                  wildcards (``*`` any run of characters, ``?`` one)
+    opec*  st?rm                  wildcards (``*`` any run of characters, ``?`` one),
+                                  matched against indexed words, which are stemmed
     bundesbnak~  bundesbnak~2     fuzzy term within 1 (default) or 2 edits
     published:2019  published:2019-03  published:2019-03-14   one year, month or day
     published:[2019-01 TO 2019-03]  published:[* TO 2019]     inclusive ranges of whole days
@@ -195,8 +196,12 @@ class SearchOptions:
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result. ``score`` is None when results are sorted by date;
-    ``snippet`` is None unless highlighting was asked for and something matched."""
+    """One search result. ``score`` is None when results are sorted by date.
+
+    ``snippet`` (when highlighting was asked for) holds the body passages around the
+    matches, marked with :data:`MARK_START`/:data:`MARK_END`; when only another field
+    matched it is the opening of the body, unmarked. None when not asked for or empty.
+    """
 
     id: str
     headline: str
