@@ -158,3 +158,14 @@ def test_date_windows_agree_whichever_way_they_are_checked(
         assert sorted(h.id for h in backend.search(window).hits) == ["d2", "d3"]
         everything = SearchOptions(query="*", date_to="2019-01", limit=50)
         assert [h.id for h in backend.search(everything).hits] == ["d0"]
+
+
+def test_a_long_lived_backend_sees_other_writers_commits(tmp_path: Path) -> None:
+    reader = WhooshBackend(tmp_path)
+    try:
+        assert hits(reader, "lighthouse") == []
+        with WhooshBackend(tmp_path) as writer:
+            writer.add([doc("a", "the lighthouse keeper")])
+        assert hits(reader, "lighthouse") == ["a"]
+    finally:
+        reader.close()

@@ -339,8 +339,14 @@ class WhooshBackend:
             ) from exc
 
     def _open_searcher(self) -> Any:
+        """The searcher, reopened when another writer has committed since (a searcher
+        keeps the snapshot it opened on)."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Reopen rather than Searcher.refresh(), which fails on a once-empty index.
+            self._reset_searcher()
         if self._searcher is None:
             self._searcher = self._ix.searcher()
+        if self._suffixes is None:
             names = self._searcher.reader().indexed_field_names()
             self._suffixes = ("", *sorted({n[n.index("__") :] for n in names if "__" in n}))
         return self._searcher
