@@ -300,15 +300,17 @@ class SearchBackend(Protocol):
         """Release files and locks."""
 
 
-def open_backend(index_dir: Path, *, recreate: bool = False) -> SearchBackend:
+def open_backend(index_dir: Path, *, recreate: bool = False, bulk: bool = False) -> SearchBackend:
     """Open (or create) the archive's search index in ``index_dir``.
 
     The one place that names the engine, so callers above the seam never import it.
-    ``recreate`` empties the index first (``reindex``).
+    ``recreate`` empties the index first (``reindex``); ``bulk`` tunes writing for large
+    batches (``reindex``, a big ``ingest --format jsonl``) at the cost of a slower start,
+    so leave it off for a handful of documents.
     """
     from newsarchive.index import WhooshBackend
 
-    return WhooshBackend(index_dir, recreate=recreate)
+    return WhooshBackend(index_dir, recreate=recreate, bulk=bulk)
 
 
 def render_snippet(snippet: str, start: str = "", end: str = "", *, bold: bool = False) -> str:
