@@ -51,7 +51,7 @@ def test_folder_expansion_is_recursive_sorted_and_skips_store(tmp_path: Path) ->
 
 
 def test_text_file_becomes_one_capture_with_content_address(tmp_path: Path) -> None:
-    data = "Headline\n\nBody paragraph one.\n".encode()
+    data = b"Headline\n\nBody paragraph one.\n"
     path = tmp_path / "a.txt"
     path.write_bytes(data)
     (item,) = read_inputs([str(path)])
