@@ -346,7 +346,7 @@ def test_html_body_joins_blocks_with_blank_lines() -> None:
         (
             "https://news.example/section/world",
             b'<meta property="og:type" content="website">',
-            "og:type website page without article metadata",
+            "section page (og:type website, no article metadata)",
         ),
     ],
 )
@@ -355,6 +355,8 @@ def test_non_article_pages_are_recognised(url: str, markup: bytes, reason: str) 
 
 
 def test_article_pages_pass_the_page_check() -> None:
+    blog_post = b'<meta property="og:type" content="website"><p>A post.</p>'
+    assert is_article_page("https://blog.example/2012/10/a-post.html", blog_post) == (True, None)
     data = (HTML_DIR / "news-jsonld.html").read_bytes()
     url = "https://www.northernledger.example/news/2024/03/14/harbour-tidal-barrier-approved"
     assert is_article_page(url, data) == (True, None)

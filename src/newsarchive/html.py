@@ -341,6 +341,8 @@ _LISTING_SEGMENTS = frozenset(
 )
 _SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keywords"})
 _HOME_PATH = re.compile(r"(?i)^/?(?:(?:index|default|home|start)(?:\.\w{2,5})?)?/?$")
+#: One or two plain words: /world, /sport/football/ (articles carry ids, dates or slugs).
+_SECTION_PATH = re.compile(r"(?i)/[a-z]+(?:/[a-z]+)?/?")
 _PAGER_PATH = re.compile(r"(?i)/page/\d+/?$")
 _OG_TYPE = re.compile(
     rb"""<meta[^>]{0,200}?property\s*=\s*["']og:type["'][^>]{0,200}?content\s*=\s*["']([^"']{1,40})"""
@@ -459,7 +461,8 @@ def is_article_page(url: str | None, data: bytes) -> tuple[bool, str | None]:
     """Cheap check, before normalising, that a crawled page is an article.
 
     Looks only at the URL and the first 64 KiB of markup, so WARC ingest can skip home,
-    tag, author and search pages without parsing them.
+    tag, author, search and section pages without parsing them. Without a URL every page
+    passes: the markup alone is not evidence enough.
 
     Returns:
         ``(True, None)`` for a probable article, else ``(False, reason)``.
@@ -476,13 +479,22 @@ def is_article_page(url: str | None, data: bytes) -> tuple[bool, str | None]:
                 return False, f"{segment} listing page"
         if _PAGER_PATH.search(parts.path):
             return False, "paginated listing page"
-    head = data[:_SNIFF_BYTES]
-    og_type = _OG_TYPE.search(head)
-    if og_type:
-        kind = (og_type.group(1) or og_type.group(2) or b"").decode("ascii", "replace").lower()
-        if kind in ("website", "profile", "blog") and not _ARTICLE_MARKERS.search(head):
-            return False, f"og:type {kind} page without article metadata"
+        if _SECTION_PATH.fullmatch(parts.path) and _declares_website(data[:_SNIFF_BYTES]):
+            return False, "section page (og:type website, no article metadata)"
     return True, None
+
+
+def _declares_website(head: bytes) -> bool:
+    """og:type "website" and no article markup: how CMSs label front and section pages.
+
+    Blogs label posts "website" or "blog" too, so this is only trusted together with a
+    short wordy URL path (``/world``, ``/sport/football``), never on its own.
+    """
+    og_type = _OG_TYPE.search(head)
+    if og_type is None:
+        return False
+    kind = (og_type.group(1) or og_type.group(2) or b"").decode("ascii", "replace").lower()
+    return kind == "website" and not _ARTICLE_MARKERS.search(head)
 
 
 def decode_html(data: bytes, declared: str | None, *, source: str) -> str:
