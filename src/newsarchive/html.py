@@ -7,46 +7,64 @@ passes over one lxml tree:
    page's ``<meta charset>``/``http-equiv``, then detection (``encoding.decode_bytes``).
    A single-byte label on bytes that are valid, non-ASCII UTF-8 is ignored: such pages are
    nearly always UTF-8 served under a stale server default, and cp1252 would garble them.
-2. **Metadata** before anything is removed: JSON-LD (``NewsArticle`` and kin, ``@graph``,
-   arrays), microdata, OpenGraph and ``<meta>``, ``<time datetime>``, visible bylines.
-   Structured sources win over visible ones because they are what the publisher declared.
-3. **Pruning**: elements that are never body text (scripts, forms controls, ads), page
-   furniture by tag (``nav``, ``aside``, ``footer``, ``header``, hidden elements) and by the
-   DOM rules of the rule set (``selector`` rules: share bars, newsletters, comments, ...).
-   An element that wraps the headline or the declared article body is never pruned by a
-   rule: a wrapper with an unlucky class name is not boilerplate.
+2. **Metadata** before anything is removed (:mod:`newsarchive.htmlmeta`): JSON-LD,
+   microdata, OpenGraph and ``<meta>``, ``<time>``, visible bylines and dates.
+3. **Pruning**: elements that are never body text (scripts, form controls), hidden
+   elements, page furniture by tag (``nav``, ``aside``, ``footer``, ``header``, ``form``,
+   AMP ads) and by the DOM rules of the rule set (``selector`` rules: share bars,
+   newsletters, comments, related links...). An element that wraps the headline or the
+   declared article body, or whose class names the article itself ("entry",
+   "post-content"), is never pruned by a rule: a wrapper with an unlucky class name is not
+   boilerplate.
 4. **Figures** are lifted out as :class:`Image` metadata (id, caption, credit, src).
-5. **Main content**: the page is linearised into text blocks; each block of prose scores
-   its container (and half that for the container's parent) by length, commas and link
-   density; the best container and its similar-scoring siblings are the article, and
-   blocks inside them are kept unless link-dense or matched by a text rule.
+5. **Main content**: the page is linearised into text blocks. A container the template
+   declares as the body (``itemprop="articleBody"``, ``entry-content``, ``story-body``...)
+   is taken when it holds prose; otherwise each block's non-link text scores its container
+   (and half that for the container's parent), weighted by class names, and the best
+   container plus its similar-scoring siblings are the article. Blocks inside are kept
+   unless link-dense (a linked sentence still counts as prose) or matched by a text rule.
 
 Every removal that had visible text becomes a :class:`Removed` with the rule id, or
-``html:<reason>`` for structural decisions made here.
+``html:<reason>`` for structural decisions made here (``html:nav-element``,
+``html:hidden-element``, ``html:outside-main-content``, ``html:link-dense``...).
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from newsarchive import datelines, dates, language, people
+from newsarchive import datelines, language
 from newsarchive.encoding import bom_encoding, clean_text, decode_bytes
 from newsarchive.errors import CaptureError, NormaliseError
+from newsarchive.htmlmeta import (
+    ATTRIBUTED_XPATH,
+    BYLINE_CLASS,
+    DATE_CLASS,
+    INVISIBLE,
+    META_MAX_CHARS,
+    Element,
+    PageMetadata,
+    byline_names,
+    canonical_url,
+    class_tokens,
+    declared_language,
+    drop_element,
+    element_text,
+    is_detached,
+    iso_date,
+    lift_figures,
+    published_date,
+    read_metadata,
+    spaced_text,
+    title_headline,
+)
 from newsarchive.models import HTML, Article, Block, Capture, Image, Removed
 from newsarchive.rules import Profile, Rule, RuleSet, default_rules
-
-LOGGER = logging.getLogger(__name__)
-
-Element = etree._Element
 
 #: Parser settings: never touch the network, never lift libxml2's size limits.
 _PARSER = etree.HTMLParser(
@@ -104,16 +122,7 @@ _STRUCTURAL = {
     "amp-sticky-ad": "html:ad-element",
     "amp-consent": "html:cookie-element",
 }
-_ATTRIBUTED_XPATH = etree.XPath("//*[@class or @id or @role]")
 _STRING_XPATH = etree.XPath("normalize-space()", smart_strings=False)
-_VISIBLE_META_XPATH = etree.XPath(
-    "//*[self::span or self::div or self::p or self::address or self::a][@class or @id]"
-)
-_ITEMPROP_XPATH = etree.XPath("//*[@itemprop]")
-_ARTICLE_TIME_XPATH = etree.XPath("(//article//time[@datetime])[1]")
-#: Zero-width characters and soft hyphens written as entities (literal ones are removed from
-#: the whole document by ``clean_text`` before parsing).
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
 _HIDDEN_XPATH = etree.XPath(
     "//*[@hidden or @aria-hidden='true' or @style"
     " or contains(concat(' ', normalize-space(@class), ' '), ' hidden ')]"
@@ -210,107 +219,6 @@ _TRUSTED_DECLARED_CHARS = 150
 _SHORT_DECLARED_RATIO = 3
 _SENTENCE_END = re.compile(r"[.!?…\"”»]\s*$")
 
-#: Visible metadata elements inside the article: lifted as metadata, not kept as body text.
-_BYLINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:byline|by-line|author|authors|writer|contributor)(?:[\s_-]|$)"
-)
-_DATE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:dateline|timestamp|date|pubdate|published|posted-on|posted|updated|time)"
-    r"(?:[\s_-]|$)"
-)
-_META_CLASS = re.compile("|".join((_BYLINE_CLASS.pattern, _DATE_CLASS.pattern)))
-_META_MAX_CHARS = 200
-
-_CAPTION_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:caption|captions|wp-caption-text|figcaption)(?:[\s_-]|$)"
-)
-_CREDIT_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:credit|credits|copyright|photographer|image-source|photo-credit)(?:[\s_-]|$)"
-)
-_CREDIT_TEXT = re.compile(
-    r"\s*[(\[]?\s*(?:(?:photo(?:graph)?|image|picture|foto|bild|crédit|credit|photo credit)s?"
-    r"\s*(?:by)?\s*[:©]|©)\s*(?P<credit>[^()\[\]]{2,120}?)\s*[)\]]?\s*$",
-    re.I,
-)
-#: Text a figure may hold besides its caption (credit, "enlarge" link) before it is prose.
-_FIGURE_EXTRA_CHARS = 120
-_MAX_CAPTION_CHARS = 400
-_CREDIT_LABEL = re.compile(
-    r"(?i)^(?:photo(?:graph)?|image|picture|foto|bild|crédit|credit)s?\s*[:©]\s*"
-)
-_IMAGE_ID_ATTRS = ("data-id", "data-image-id", "data-asset-id", "data-media-id", "data-photo-id")
-_IMAGE_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original")
-
-#: JSON-LD / microdata types that describe an article.
-_ARTICLE_TYPES = frozenset(
-    {
-        "Article",
-        "NewsArticle",
-        "ReportageNewsArticle",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "BackgroundNewsArticle",
-        "ReviewNewsArticle",
-        "AskPublicNewsArticle",
-        "SatiricalArticle",
-        "BlogPosting",
-        "LiveBlogPosting",
-        "Report",
-        "TechArticle",
-        "ScholarlyArticle",
-        "SocialMediaPosting",
-    }
-)
-_ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "WebSite"})
-_JSONLD_MAX_DEPTH = 6
-
-_META_KEYS: dict[str, tuple[str, ...]] = {
-    "headline": ("og:title", "twitter:title", "dc.title"),
-    "source": ("og:site_name", "application-name", "dc.publisher"),
-    "url": ("og:url",),
-    "published": (
-        "article:published_time",
-        "article:published",
-        "datepublished",
-        "pubdate",
-        "publishdate",
-        "publish-date",
-        "date",
-        "dc.date",
-        "dc.date.issued",
-        "dcterms.created",
-        "dcterms.issued",
-        "sailthru.date",
-        "parsely-pub-date",
-        "article.published",
-        "original-publish-date",
-    ),
-    "updated": (
-        "article:modified_time",
-        "og:updated_time",
-        "datemodified",
-        "dcterms.modified",
-        "last-modified",
-        "article.updated",
-    ),
-    "section": ("article:section", "section", "parsely-section", "category"),
-    "author": ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"),
-    "language": ("content-language", "dc.language", "language", "og:locale"),
-    "og_type": ("og:type",),
-}
-_ITEMPROPS = {
-    "headline": "headline",
-    "datePublished": "published",
-    "dateModified": "updated",
-    "articleSection": "section",
-    "inLanguage": "language",
-}
-_ISO_DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
-_BY_PREFIX = re.compile(r"(?i)^\s*(?:by|par|von|di|por|door)\s*:?\s+")
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+")
 
 #: URL path segments that introduce listing pages (tag, topic, author, search pages).
 _LISTING_SEGMENTS = frozenset(
@@ -373,24 +281,6 @@ class _TextBlock:
 
 
 @dataclass
-class _Metadata:
-    """Metadata candidates; the first value set for a key wins (sources run by precedence)."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    bylines: list[str] = field(default_factory=list)
-
-    def put(self, key: str, value: object) -> None:
-        if key in self.values or not isinstance(value, str):
-            return
-        text = " ".join(value.split())
-        if text:
-            self.values[key] = text
-
-    def get(self, key: str) -> str | None:
-        return self.values.get(key)
-
-
-@dataclass
 class _Extraction:
     blocks: list[Block]
     removed: list[Removed]
@@ -413,8 +303,8 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
     """
     text = decode_html(capture.data, capture.declared_charset, source=capture.source)
     root = parse_html(text, source=capture.source)
-    meta = _read_metadata(root)
-    url = capture.url or _canonical_url(root) or meta.get("url")
+    meta = read_metadata(root)
+    url = capture.url or canonical_url(root) or meta.get("url")
     extraction = _extract(root, rules, _profile_by_identity(rules, url, meta))
     profile = extraction.profile
     if not extraction.blocks:
@@ -427,13 +317,13 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
         source=source,
         url=url,
         section=meta.get("section"),
-        headline=meta.get("headline") or extraction.headline or _title_headline(meta),
+        headline=meta.get("headline") or extraction.headline or title_headline(meta),
         dek=meta.get("dek"),
-        bylines=tuple(_bylines(meta)),
+        bylines=tuple(byline_names(meta)),
         dateline=found.place if found is not None else None,
-        published=_published(meta),
-        updated=_iso_date(meta.get("updated")),
-        language=_language(meta, profile) or language.detect_language(body_sample),
+        published=published_date(meta),
+        updated=iso_date(meta.get("updated")),
+        language=declared_language(meta, profile) or language.detect_language(body_sample),
         images=tuple(extraction.images),
         blocks=tuple(extraction.blocks),
         removed=tuple(extraction.removed),
@@ -547,233 +437,7 @@ def _is_non_ascii_utf8(data: bytes) -> bool:
     return True
 
 
-# --- metadata ---------------------------------------------------------------------------
-
-
-def _read_metadata(root: Element) -> _Metadata:
-    """Collect metadata by precedence: JSON-LD, microdata, OpenGraph/meta, visible page."""
-    meta = _Metadata()
-    for node in _jsonld_nodes(root):
-        _read_jsonld_node(node, meta)
-    _read_microdata(root, meta)
-    _read_meta_tags(root, meta)
-    _read_visible(root, meta)
-    return meta
-
-
-def _jsonld_nodes(root: Element) -> Iterator[dict[str, Any]]:
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = (script.text or "").strip()
-        raw = raw.removeprefix("<!--").removesuffix("-->").strip()
-        raw = raw.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
-        try:
-            document = json.loads(raw)
-        except ValueError:
-            LOGGER.debug("skipping unparseable JSON-LD block")
-            continue
-        yield from _walk_jsonld(document, 0)
-
-
-def _walk_jsonld(node: object, depth: int) -> Iterator[dict[str, Any]]:
-    if depth > _JSONLD_MAX_DEPTH:
-        return
-    if isinstance(node, list):
-        for item in node:
-            yield from _walk_jsonld(item, depth + 1)
-    elif isinstance(node, dict):
-        yield node
-        for key in ("@graph", "mainEntity"):
-            if key in node:
-                yield from _walk_jsonld(node[key], depth + 1)
-
-
-def _types(node: dict[str, Any]) -> set[str]:
-    value = node.get("@type")
-    values = value if isinstance(value, list) else [value]
-    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
-
-
-def _read_jsonld_node(node: dict[str, Any], meta: _Metadata) -> None:
-    types = _types(node)
-    if types & _ARTICLE_TYPES:
-        meta.put("headline", _first_text(node.get("headline")) or _first_text(node.get("name")))
-        meta.put("published", _first_text(node.get("datePublished")))
-        meta.put("updated", _first_text(node.get("dateModified")))
-        meta.put("section", _first_text(node.get("articleSection")))
-        meta.put("language", _first_text(node.get("inLanguage")))
-        meta.put("source", _first_text(node.get("publisher")))
-        meta.put("url", _first_text(node.get("url")) or _first_text(node.get("mainEntityOfPage")))
-        meta.put("dek", _first_text(node.get("alternativeHeadline")))
-        if not meta.bylines:
-            meta.bylines.extend(_names(node.get("author")))
-    elif types & _ORGANISATION_TYPES and "Organization" in " ".join(types):
-        meta.put("organisation", _first_text(node.get("name")))
-
-
-def _first_text(value: object) -> str | None:
-    """A plain string from a JSON-LD value: str, first list item, or an object's name/@id."""
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, list):
-        return next((t for t in map(_first_text, value) if t), None)
-    if isinstance(value, dict):
-        for key in ("name", "@value", "@id", "url"):
-            text = _first_text(value.get(key))
-            if text:
-                return text
-    return None
-
-
-def _names(value: object) -> list[str]:
-    if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
-    name = _first_text(value.get("name") if isinstance(value, dict) else value)
-    return [name] if name and not name.startswith("http") else []
-
-
-def _read_microdata(root: Element, meta: _Metadata) -> None:
-    for element in _ITEMPROP_XPATH(root):
-        prop = (element.get("itemprop") or "").strip()
-        if prop == "author" and not meta.bylines:
-            name = element.find(".//*[@itemprop='name']")
-            value = _itemprop_value(name if name is not None else element)
-            meta.bylines.extend(_names(value))
-            continue
-        key = _ITEMPROPS.get(prop)
-        if key:
-            meta.put(key, _itemprop_value(element))
-
-
-def _itemprop_value(element: Element) -> str:
-    for attribute in ("content", "datetime"):
-        value = element.get(attribute)
-        if value:
-            return value
-    return "".join(element.itertext())
-
-
-def _read_meta_tags(root: Element, meta: _Metadata) -> None:
-    found: dict[str, str] = {}
-    for element in root.iter("meta"):
-        key = (
-            element.get("property") or element.get("name") or element.get("http-equiv") or ""
-        ).lower()
-        content = element.get("content")
-        if key and content and key not in found:
-            found[key] = content
-    for target, keys in _META_KEYS.items():
-        for key in keys:
-            if key in found:
-                if target == "author":
-                    if not meta.bylines:
-                        meta.bylines.extend(_names(found[key]))
-                else:
-                    meta.put(target, found[key])
-                break
-    html = root if root.tag == "html" else root.find(".//html")
-    if html is not None:
-        meta.put(
-            "html_lang", html.get("lang") or html.get("{http://www.w3.org/XML/1998/namespace}lang")
-        )
-    title = root.find(".//title")
-    if title is not None:
-        meta.put("title", "".join(title.itertext()))
-
-
-def _read_visible(root: Element, meta: _Metadata) -> None:
-    """Visible facts a page shows but may not declare: first h1, ``<time>``, byline text."""
-    h1 = next(root.iter("h1"), None)
-    if h1 is not None:
-        meta.put("h1", "".join(h1.itertext()))
-    for time in root.iter("time"):
-        stamp = time.get("datetime")
-        if stamp and (
-            time.get("pubdate") is not None or "publish" in (time.get("class") or "").lower()
-        ):
-            meta.put("published", stamp)
-    for first_time in _ARTICLE_TIME_XPATH(root):
-        meta.put("published", first_time.get("datetime"))
-    for element in _VISIBLE_META_XPATH(root):
-        tokens = _tokens(element)
-        if _META_CLASS.search(tokens) is None:
-            continue
-        if not meta.bylines and _BYLINE_CLASS.search(tokens):
-            text = _text(element)
-            if 0 < len(text) <= _META_MAX_CHARS:
-                meta.bylines.extend(_visible_byline(text))
-        if "published_text" not in meta.values and _DATE_CLASS.search(tokens):
-            text = _text(element)
-            if 0 < len(text) <= _META_MAX_CHARS:
-                meta.put("published_text", text)
-    if not meta.bylines:
-        for element in root.iterfind(".//a[@rel='author']"):
-            meta.bylines.extend(_names(_text(element)))
-
-
-def _visible_byline(text: str) -> tuple[str, ...]:
-    """Names in an element marked as a byline; a bare name there is read as "By <name>"."""
-    names = people.parse_byline(text)
-    if not names and not _BY_PREFIX.match(text):
-        names = people.parse_byline(f"By {text}")
-    return names
-
-
-def _bylines(meta: _Metadata) -> list[str]:
-    seen: list[str] = []
-    for name in meta.bylines:
-        clean = " ".join(_BY_PREFIX.sub("", name).split())
-        if clean and clean not in seen:
-            seen.append(clean)
-    return seen
-
-
-def _canonical_url(root: Element) -> str | None:
-    for link in root.iter("link"):
-        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
-            return link.get("href")
-    return None
-
-
-def _title_headline(meta: _Metadata) -> str | None:
-    h1 = meta.get("h1")
-    if h1:
-        return h1
-    title = meta.get("title")
-    if not title:
-        return None
-    parts = _TITLE_SEPARATORS.split(title)
-    return max(parts, key=len) if parts else None
-
-
-def _iso_date(value: str | None) -> str | None:
-    """A declared date, kept only when it is ISO 8601 (the archive never guesses)."""
-    if not value:
-        return None
-    match = _ISO_DATE.match(value.strip())
-    return match.group(0).replace(" ", "T", 1) if match else None
-
-
-def _published(meta: _Metadata) -> str | None:
-    """The declared publication date, else one printed in a visible date element."""
-    declared = _iso_date(meta.get("published"))
-    if declared:
-        return declared
-    printed = meta.get("published_text")
-    mention = dates.find_date(printed) if printed else None
-    return mention.iso if mention is not None else None
-
-
-def _language(meta: _Metadata, profile: Profile | None) -> str | None:
-    for key in ("language", "html_lang"):
-        value = meta.get(key)
-        if value and _LANGUAGE_TAG.fullmatch(value):
-            return value.split("-")[0].split("_")[0].lower()
-    return profile.language if profile else None
-
-
-def _profile_by_identity(rules: RuleSet, url: str | None, meta: _Metadata) -> Profile | None:
+def _profile_by_identity(rules: RuleSet, url: str | None, meta: PageMetadata) -> Profile | None:
     """The publisher profile named by the page's URL (or declared URL) or publisher name."""
     for candidate in (url, meta.get("url")):
         profile = rules.detect_profile((), candidate) if candidate else None
@@ -857,31 +521,6 @@ def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
 # --- pruning ---------------------------------------------------------------------------
 
 
-def _tokens(element: Element) -> str:
-    """The class, id and role tokens of an element, lower-cased, space-joined."""
-    parts = [element.get("class"), element.get("id"), element.get("role")]
-    return " ".join(p for p in parts if p).lower()
-
-
-def _text(element: Element) -> str:
-    return " ".join(_INVISIBLE.sub("", "".join(element.itertext())).split())
-
-
-def _drop(element: Element) -> None:
-    """Remove ``element`` but keep its tail text in the document."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
 def _protected(root: Element) -> set[Element]:
     """Elements never pruned by a rule: the headline's and the declared body's wrappers."""
     keep: set[Element] = {root}
@@ -905,32 +544,32 @@ def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
             and not (_HIDDEN_STYLE.search(style) or element.get("aria-hidden") == "true")
         ):
             continue
-        if _detached(element, root):
+        if is_detached(element, root):
             continue
-        text = _spaced_text(element)
+        text = spaced_text(element)
         if element not in protected or len(text) < _WRAPPER_SHARE * page_chars:
             _record(removed, text, "html:hidden-element")
-            _drop(element)
+            drop_element(element)
     for element in list(root.iter(*_STRUCTURAL)):
-        if _detached(element, root):
+        if is_detached(element, root):
             continue
-        text = _spaced_text(element)
+        text = spaced_text(element)
         if _is_wrapper(element, protected, len(text) / page_chars):
             continue
         _record(removed, text, _STRUCTURAL[str(element.tag)])
-        _drop(element)
+        drop_element(element)
     cache: dict[str, Rule | None] = {}
-    for element in _ATTRIBUTED_XPATH(root):
+    for element in ATTRIBUTED_XPATH(root):
         if element in protected:
             continue
-        tokens = _tokens(element)
+        tokens = class_tokens(element)
         if tokens not in cache:
             cache[tokens] = index.selector_rule(tokens)
         rule = cache[tokens]
-        if rule is None or _CONTENT_TOKEN.search(tokens) or _detached(element, root):
+        if rule is None or _CONTENT_TOKEN.search(tokens) or is_detached(element, root):
             continue
-        _record(removed, _spaced_text(element), rule.id)
-        _drop(element)
+        _record(removed, spaced_text(element), rule.id)
+        drop_element(element)
 
 
 def _is_hidden(element: Element) -> bool:
@@ -955,120 +594,9 @@ def _is_wrapper(element: Element, protected: set[Element], share: float) -> bool
     return element in protected
 
 
-def _detached(element: Element, root: Element) -> bool:
-    """True when an ancestor of ``element`` has already been removed from ``root``."""
-    if element is root:
-        return False
-    return root not in element.iterancestors()
-
-
 def _record(removed: list[Removed], text: str, rule: str) -> None:
     if text:
         removed.append(Removed(text, rule))
-
-
-def _spaced_text(element: Element) -> str:
-    """Text of a removed element with its pieces spaced, so menu items stay readable."""
-    return " ".join(_INVISIBLE.sub("", " ".join(element.itertext())).split())
-
-
-# --- figures ---------------------------------------------------------------------------
-
-
-def _lift_figures(root: Element) -> list[tuple[Element, Image]]:
-    """Take figures (image plus caption/credit) out of the tree, keeping where they were."""
-    figures: list[Element] = list(root.iter("figure"))
-    for element in _ATTRIBUTED_XPATH(root):
-        if element.tag == "figure":
-            continue
-        if _CAPTION_CLASS.search(_tokens(element)):
-            container = _image_container(element)
-            if container is not None and container not in figures:
-                figures.append(container)
-    lifted: list[tuple[Element, Image]] = []
-    for figure in figures:
-        parent = figure.getparent()
-        if parent is None or _detached(figure, root):
-            continue
-        image = _image_from_figure(figure)
-        if image is not None:
-            lifted.append((parent, image))
-            _drop(figure)
-    return lifted
-
-
-def _image_container(caption: Element) -> Element | None:
-    """The nearest small ancestor of a caption that holds an image (the figure it labels).
-
-    An ancestor with much more text than the caption is the article itself, not a figure;
-    and a "caption" of several hundred characters is prose laid out beside pictures (photo
-    blogs do this), which stays in the body.
-    """
-    caption_chars = len(_text(caption))
-    if caption_chars > _MAX_CAPTION_CHARS:
-        return None
-    limit = caption_chars + _FIGURE_EXTRA_CHARS
-    for level, ancestor in enumerate(caption.iterancestors()):
-        if level >= 3 or ancestor.tag in ("body", "article", "main"):
-            return None
-        if ancestor.find(".//img") is not None or ancestor.find(".//amp-img") is not None:
-            return ancestor if len(_text(ancestor)) <= limit else None
-    return None
-
-
-def _image_from_figure(figure: Element) -> Image | None:
-    img = next(figure.iter("img", "amp-img"), None)
-    src = _image_src(img) if img is not None else None
-    credit_element = next(
-        (e for e in figure.iter() if isinstance(e.tag, str) and _CREDIT_CLASS.search(_tokens(e))),
-        None,
-    )
-    credit = _CREDIT_LABEL.sub("", _text(credit_element)) if credit_element is not None else None
-    if credit_element is not None:
-        _drop(credit_element)
-    caption_element = next(figure.iter("figcaption"), None)
-    if caption_element is None:
-        caption_element = next(
-            (
-                e
-                for e in figure.iter()
-                if isinstance(e.tag, str) and _CAPTION_CLASS.search(_tokens(e))
-            ),
-            None,
-        )
-    caption = _text(caption_element) if caption_element is not None else None
-    if caption and not credit:
-        match = _CREDIT_TEXT.search(caption)
-        if match:
-            credit = match.group("credit").strip()
-            caption = caption[: match.start()].strip()
-    if src is None and not caption:
-        return None
-    image_id = _image_id(figure, img, src)
-    return Image(id=image_id, caption=caption or None, credit=credit or None, src=src)
-
-
-def _image_src(img: Element) -> str | None:
-    for attribute in _IMAGE_SRC_ATTRS:
-        value = img.get(attribute)
-        if value and not value.startswith("data:"):
-            return value.strip()
-    srcset = img.get("srcset") or img.get("data-srcset")
-    return srcset.split(",")[0].split()[0] if srcset and srcset.strip() else None
-
-
-def _image_id(figure: Element, img: Element | None, src: str | None) -> str | None:
-    for element in (figure, img):
-        if element is None:
-            continue
-        for attribute in _IMAGE_ID_ATTRS:
-            value = element.get(attribute)
-            if value:
-                return value.strip()
-    if src:
-        stem = PurePosixPath(urlsplit(src).path).stem
-        return stem or None
-    return None
 
 
 # --- main content ----------------------------------------------------------------------
@@ -1137,7 +665,7 @@ class _Lineariser:
     def _flush(self) -> None:
         if self._parts and self._owners:
             raw = "".join(self._parts)
-            text = " ".join(_INVISIBLE.sub("", raw).split())
+            text = " ".join(INVISIBLE.sub("", raw).split())
             if text:
                 self.blocks.append(
                     _TextBlock(
@@ -1156,7 +684,7 @@ class _Lineariser:
 def _extract(root: Element, rules: RuleSet, profile: Profile | None) -> _Extraction:
     removed: list[Removed] = []
     _prune(root, _rule_index(rules, profile), removed)
-    figures = _lift_figures(root)
+    figures = lift_figures(root)
     blocks = _Lineariser().run(root)
     chosen = _select_content(blocks)
     selected = {element for top in chosen for element in top.iter()}
@@ -1215,9 +743,9 @@ def _block_rejection(block: _TextBlock, kind: str, index: _RuleIndex) -> str | N
     rule = index.line_rule(block.text)
     if rule is not None:
         return rule.id
-    if len(block.text) <= _META_MAX_CHARS:
-        tokens = _tokens(block.owner)
-        if tokens and (_BYLINE_CLASS.search(tokens) or _DATE_CLASS.search(tokens)):
+    if len(block.text) <= META_MAX_CHARS:
+        tokens = class_tokens(block.owner)
+        if tokens and (BYLINE_CLASS.search(tokens) or DATE_CLASS.search(tokens)):
             return "html:article-meta"
     return None
 
@@ -1285,7 +813,7 @@ def _declared_body(chars: dict[Element, int], links: dict[Element, int]) -> Elem
         prose = total - links.get(element, 0)
         if prose <= best_chars or not isinstance(element.tag, str):
             continue
-        if element.get("itemprop") == "articleBody" or _DECLARED_BODY.search(_tokens(element)):
+        if element.get("itemprop") == "articleBody" or _DECLARED_BODY.search(class_tokens(element)):
             best, best_chars = element, prose
     return best
 
@@ -1296,7 +824,7 @@ def _class_weight(element: Element) -> float:
     Multiplicative, not additive, so that a short article is not outvoted by any empty
     element that happens to be called "content".
     """
-    tokens = _tokens(element)
+    tokens = class_tokens(element)
     if not tokens:
         return 1.0
     weight = 1.0
@@ -1342,4 +870,4 @@ def _prose_paragraph(
     share = links.get(element, 0) / max(1, length)
     if length > 80:
         return share < 0.25
-    return share == 0 and _SENTENCE_END.search(_text(element)) is not None
+    return share == 0 and _SENTENCE_END.search(element_text(element)) is not None
