@@ -314,7 +314,7 @@ def _main_run(scores: Sequence[int]) -> tuple[int, int]:
     return best
 
 
-_BAD_PENALTY = 12
+_BAD_PENALTY = 20
 
 
 # --------------------------------------------------------------------------- structure
@@ -332,6 +332,8 @@ _META_WORDS = 14
 #: A line with a date and at most this many words (``Published …Updated …``) is a date line.
 _DATE_LINE_WORDS = 13
 _DIGIT = re.compile(r"\d")
+#: A word of at least two letters (a headline or section has some; "9:49am, EDT" does not).
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 #: Longest bare-name byline ("Imogen Falconer in Edinburgh and Rhys Tandy").
 _BARE_NAME_WORDS = 8
 _META_CHARS = 160
@@ -359,7 +361,7 @@ def _words(text: str) -> int:
 
 def _title_like(text: str) -> bool:
     """A headline: a few words, no sentence full stop, not a menu."""
-    if not 3 <= _words(text) <= 30 or len(text) > 220:
+    if not 3 <= _words(text) <= 30 or len(text) > 220 or len(_LETTER_WORD.findall(text)) < 2:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
@@ -371,7 +373,7 @@ def _section_like(text: str) -> bool:
     steps = _BREADCRUMB.split(text)
     if len(steps) > 4 or "|" in text or len(text) > 60 or _SENTENCE_END.search(text):
         return False
-    return 1 <= _words(steps[-1]) <= 4
+    return 1 <= _words(steps[-1]) <= 4 and _LETTER_WORD.search(steps[-1]) is not None
 
 
 def _kicker_like(text: str) -> bool:
@@ -461,7 +463,7 @@ def _classify_body(
         _words(texts[i]) if cls == GOOD else (-_BAD_PENALTY if is_free else 0)
         for i, cls, is_free in zip(seq, settled, free, strict=True)
     ]
-    cut = _comments_start(seq, settled, kinds, texts)
+    cut = _comments_start(seq, [cls for cls, _ in first], settled, kinds, texts)
     start, end = _main_run(scores[:cut])
     if start == end:
         for k, i in enumerate(seq):
@@ -492,21 +494,42 @@ _COMMENTS_AFTER_WORDS = 50
 
 
 def _comments_start(
-    seq: Sequence[int], settled: Sequence[str], kinds: Sequence[str | None], texts: Sequence[str]
+    seq: Sequence[int],
+    classes: Sequence[str],
+    settled: Sequence[str],
+    kinds: Sequence[str | None],
+    texts: Sequence[str],
 ) -> int:
     """Index (into ``seq``) where the reader comments begin, or ``len(seq)``.
 
     Comments read like prose, so the classifier alone would keep them; the first
-    comments control (a "Comments" head, "Reply", "X says:") after some body text
-    ends the article instead.
+    comments control (a "Comments" head, "Reply", "X says:") after some prose ends the
+    article instead. Only prose lines count here (not teaser links), so a "56 comments"
+    link above the article and its sidebar heads nothing. A short post under a long
+    thread needs less text before the first control, as long as more controls follow
+    it closely.
     """
-    words = 0
+    markers = [k for k, i in enumerate(seq) if kinds[i] == "comments"]
+    prose = kept = done = 0
     for k, i in enumerate(seq):
-        if kinds[i] == "comments" and words >= _COMMENTS_AFTER_WORDS:
-            return k
+        if done < len(markers) and markers[done] == k:
+            done += 1
+            thread = len(markers) - done >= _THREAD_MARKERS and markers[done] - k <= _THREAD_GAP
+            if prose >= _COMMENTS_AFTER_WORDS or (thread and kept >= _SHORT_POST_WORDS):
+                return k
+        if classes[k] == GOOD:
+            prose += _words(texts[i])
         if settled[k] == GOOD:
-            words += _words(texts[i])
+            kept += _words(texts[i])
     return len(seq)
+
+
+#: Comment controls after the first one that make a comment thread certain, and the most
+#: lines between the first two (a thread is dense with them; a "717 Comments" link is not).
+_THREAD_MARKERS = 3
+_THREAD_GAP = 4
+#: Body words a post under a certain comment thread needs.
+_SHORT_POST_WORDS = 8
 
 
 #: Rule kinds that head a list of links to other stories.
