@@ -326,6 +326,23 @@ def test_hostile_nesting_and_entities_do_not_crash() -> None:
     assert "root:" not in body_of(normalise(external))
 
 
+def test_script_rendered_page_falls_back_to_json_ld_article_body() -> None:
+    page = (
+        b'<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        b' "headline": "Tram line opens",'
+        b' "publisher": {"@type": "Organization", "name": "City Post"},'
+        b' "articleBody": "The new tram line opened on Monday.\\nIt runs every six minutes."}'
+        b'</script></head><body><div id="root"></div><nav><a href="/">Home</a></nav></body></html>'
+    )
+    article = normalise(page)
+    assert article.paragraphs == (
+        "The new tram line opened on Monday.",
+        "It runs every six minutes.",
+    )
+    assert article.headline == "Tram line opens"
+    assert article.source == "City Post"
+
+
 def test_html_body_joins_blocks_with_blank_lines() -> None:
     text = html_body((HTML_DIR / "paywall.html").read_bytes())
     assert text.split("\n\n")[0].startswith("The pipe that burst under Mill Road")

@@ -307,9 +307,11 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
     url = capture.url or canonical_url(root) or meta.get("url")
     extraction = _extract(root, rules, _profile_by_identity(rules, url, meta))
     profile = extraction.profile
+    if not extraction.blocks and meta.declared_body:
+        extraction.blocks.extend(_declared_blocks(meta.declared_body))
     if not extraction.blocks:
         raise NormaliseError(f"{capture.source}: no article text found in the HTML page")
-    source = meta.get("source") or (profile.name if profile else None)
+    source = meta.get("source") or meta.get("organisation") or (profile.name if profile else None)
     body_sample = " ".join(block.text for block in extraction.blocks[:20])
     found = datelines.find_dateline(extraction.blocks[0].text)
     return Article(
@@ -329,6 +331,13 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
         removed=tuple(extraction.removed),
         profile=profile.id if profile else None,
     )
+
+
+def _declared_blocks(body: str) -> list[Block]:
+    """Paragraphs of a JSON-LD ``articleBody``, used when the page shows no article text
+    (script-rendered pages ship the text only there)."""
+    lines = (" ".join(line.split()) for line in INVISIBLE.sub("", body).splitlines())
+    return [Block(line) for line in lines if line]
 
 
 def html_body(data: bytes) -> str:

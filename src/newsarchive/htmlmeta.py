@@ -7,7 +7,8 @@ they are what the publisher declared; visible text is the fallback. Figures (an 
 its caption and credit) are lifted out of the tree as :class:`Image` metadata so that
 captions never become body text.
 
-The small DOM helpers at the top are shared with :mod:`newsarchive.html`.
+The small DOM helpers (``class_tokens``, ``element_text``, ``drop_element``...) are shared
+with :mod:`newsarchive.html`.
 """
 
 from __future__ import annotations
@@ -146,6 +147,9 @@ class PageMetadata:
 
     values: dict[str, str] = field(default_factory=dict)
     bylines: list[str] = field(default_factory=list)
+    #: JSON-LD ``articleBody`` as declared (line breaks kept): the body of pages whose
+    #: visible text is rendered by script.
+    declared_body: str | None = None
 
     def put(self, key: str, value: object) -> None:
         if key in self.values or not isinstance(value, str):
@@ -259,6 +263,9 @@ def _read_jsonld_node(node: dict[str, Any], meta: PageMetadata) -> None:
         meta.put("dek", _first_text(node.get("alternativeHeadline")))
         if not meta.bylines:
             meta.bylines.extend(_names(node.get("author")))
+        body = node.get("articleBody")
+        if meta.declared_body is None and isinstance(body, str) and body.strip():
+            meta.declared_body = body
     elif types & _ORGANISATION_TYPES and "Organization" in " ".join(types):
         meta.put("organisation", _first_text(node.get("name")))
 
