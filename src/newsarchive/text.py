@@ -473,7 +473,7 @@ def _classify_body(
         _settle_meta(meta, roles, reasons, lo=0, hi=-1)
         return
     header_from = _header_top(seq, free, first, texts, start)
-    body_from = start + _header_lead(seq, free, start, end, texts, roles, meta)
+    body_from = start + _header_lead(seq, free, start, end, texts, roles, kinds, meta)
     for k, i in enumerate(seq):
         if not free[k]:
             continue
@@ -595,12 +595,13 @@ def _header_lead(
     end: int,
     texts: Sequence[str],
     roles: Sequence[str],
+    kinds: Sequence[str | None],
     meta: dict[int, str],
 ) -> int:
     """How many leading entries of the body run are header lines (headline, dek).
 
-    A byline, date or photo line after them marks where the header ends: prose-like
-    headlines and deks are classified as body until such a marker is seen.
+    A byline, date, photo or separator line after them marks where the header ends:
+    prose-like headlines and deks are classified as body until such a marker is seen.
     """
     run = [k for k in range(start, end) if free[k]][: _LEAD_LINES + 1]
     lead = 0
@@ -610,7 +611,10 @@ def _header_lead(
             n > 1 and not _title_like(texts[seq[run[n - 2]]])
         ):
             break
-        if any(roles[j] in _MARKER_ROLES or j in meta for j in range(before + 1, after)):
+        if any(
+            roles[j] in _MARKER_ROLES or j in meta or kinds[j] == "separator"
+            for j in range(before + 1, after)
+        ):
             lead = run[n] - start
     return lead
 
@@ -1037,15 +1041,16 @@ def render_text(article: Article) -> str:
     """The article as clean page text, one block per line, in the order pages print it.
 
     Normalising this text again gives back the same structure, images and body (the
-    publisher, known from page cues, is not part of it). Each photo's lines follow a
-    separator line, so a photo never runs into the one before it and a bare credit never
-    takes the line above it for its caption.
+    publisher, known from page cues, is not part of it). A separator line ends the header
+    (so a dek reads as a dek) and precedes each photo's lines (so a photo never runs into
+    the one before it and a bare credit never takes the line above it for its caption).
     """
     parts: list[str | None] = [article.section, article.headline, article.kicker, article.dek]
     if article.bylines:
         parts.append("By " + " and ".join(article.bylines))
     parts.append(f"Published {article.published}" if article.published else None)
     parts.append(f"Updated {article.updated}" if article.updated else None)
+    parts.append(SEPARATOR)  # where the header ends, as a page's layout shows it
     for image in article.images:
         parts.append(SEPARATOR)
         parts.append(image.id)
