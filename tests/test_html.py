@@ -143,6 +143,8 @@ METADATA: list[tuple[str, str | None, dict[str, Any]]] = [
             "updated": "2024-03-14T09:05:00+00:00",
             "language": "en",
             "dateline": "DUNMORE",
+            "kicker": "Environment",
+            "dek": "Seven votes to two for a £48m scheme to hold back the winter surges",
         },
     ),
     (

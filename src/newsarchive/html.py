@@ -320,6 +320,7 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
         url=url,
         section=meta.get("section"),
         headline=meta.get("headline") or extraction.headline or title_headline(meta),
+        kicker=meta.get("kicker"),
         dek=meta.get("dek"),
         bylines=tuple(byline_names(meta)),
         dateline=found.place if found is not None else None,

@@ -33,7 +33,7 @@ LOGGER = logging.getLogger(__name__)
 Element = etree._Element
 
 _VISIBLE_META_XPATH = etree.XPath(
-    "//*[self::span or self::div or self::p or self::address or self::a][@class or @id]"
+    "//*[self::span or self::div or self::p or self::address or self::a or self::h2][@class or @id]"
 )
 _ITEMPROP_XPATH = etree.XPath("//*[@itemprop]")
 _ARTICLE_TIME_XPATH = etree.XPath("(//article//time[@datetime])[1]")
@@ -45,7 +45,20 @@ DATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:dateline|timestamp|date|pubdate|published|posted-on|posted|updated|time)"
     r"(?:[\s_-]|$)"
 )
-_META_CLASS = re.compile("|".join((BYLINE_CLASS.pattern, DATE_CLASS.pattern)))
+#: Display lines around the headline, by class: (metadata key, class pattern, max length).
+_DISPLAY_LINES = (
+    ("kicker", re.compile(r"(?:^|[\s_-])(?:kicker|eyebrow|overline|supertitle)(?:[\s_-]|$)"), 80),
+    (
+        "dek",
+        re.compile(
+            r"(?:^|[\s_-])(?:dek|deck|standfirst|subheadline|sub-headline|subtitle)(?:\s|$)"
+        ),
+        400,
+    ),
+)
+_META_CLASS = re.compile(
+    "|".join((BYLINE_CLASS.pattern, DATE_CLASS.pattern, *(p.pattern for _, p, _ in _DISPLAY_LINES)))
+)
 META_MAX_CHARS = 200
 _CAPTION_CLASS = re.compile(
     r"(?:^|[\s_-])(?:caption|captions|wp-caption-text|figcaption)(?:[\s_-]|$)"
@@ -341,7 +354,8 @@ def _read_meta_tags(root: Element, meta: PageMetadata) -> None:
 
 
 def _read_visible(root: Element, meta: PageMetadata) -> None:
-    """Visible facts a page shows but may not declare: first h1, ``<time>``, byline text."""
+    """Visible facts a page shows but may not declare: first h1, ``<time>``, byline and
+    date elements, kicker and dek (standfirst) lines."""
     h1 = next(root.iter("h1"), None)
     if h1 is not None:
         meta.put("h1", "".join(h1.itertext()))
@@ -365,6 +379,11 @@ def _read_visible(root: Element, meta: PageMetadata) -> None:
             text = element_text(element)
             if 0 < len(text) <= META_MAX_CHARS:
                 meta.put("published_text", text)
+        for key, pattern, limit in _DISPLAY_LINES:
+            if key not in meta.values and pattern.search(tokens):
+                text = element_text(element)
+                if 0 < len(text) <= limit:
+                    meta.put(key, text)
     if not meta.bylines:
         for element in root.iterfind(".//a[@rel='author']"):
             meta.bylines.extend(_names(element_text(element)))
