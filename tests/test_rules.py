@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.errors import RuleError
-from newsarchive.rules import default_rules, load_rules
+from newsarchive.rules import default_rules, guard_pattern, load_rules
 
 GOOD_RULE = """
 [[rule]]
@@ -144,3 +144,20 @@ domains = ["thedailybeast.com"]
     assert replaced is not None
     assert replaced.name == "Daily Beast (user)"
     assert replaced.rules == ()
+
+
+def test_guard_screens_a_rule_and_is_checked_against_examples(tmp_path: Path) -> None:
+    guarded = GOOD_RULE.replace('reason = "shop promo"', 'reason = "shop promo"\nguard = ["mug"]')
+    rule = load_rules([write(tmp_path, guarded)], defaults=False).rules[0]
+    assert rule.guard == ("mug",)
+    assert rule.matches_line("Buy our mug!")
+    wrong = GOOD_RULE.replace('reason = "shop promo"', 'reason = "shop promo"\nguard = ["cup"]')
+    with pytest.raises(RuleError, match=r"rule 'my-promo'.*does not match its example"):
+        load_rules([write(tmp_path, wrong, "wrong.toml")], defaults=False)
+
+
+def test_guard_pattern_finds_the_longest_guard_word_at_a_word_start() -> None:
+    pattern = guard_pattern(("sub", "subscri", "cookie", "(", "(c)"))
+    assert pattern.findall("please subscribe (c) 2024") == ["subscri", "(c)"]
+    assert pattern.findall("a subway") == ["sub"]
+    assert pattern.findall("no guard words; biscookie") == []

@@ -30,7 +30,7 @@ from newsarchive import datelines, dates, language, people
 from newsarchive.encoding import clean_text, decode_bytes
 from newsarchive.errors import NormaliseError
 from newsarchive.models import Article, Block, Capture, Image, Removed
-from newsarchive.rules import Profile, Rule, RuleSet, default_rules
+from newsarchive.rules import Profile, Rule, RuleSet, default_rules, guard_pattern
 
 LOGGER = logging.getLogger(__name__)
 
@@ -100,32 +100,57 @@ class Segmentation:
 
 
 class _Matcher:
-    """The line rules of one profile, in order, with a cache of answers by line text.
+    """The line rules of one profile, applied in order, with two screens and a cache.
 
-    Menus, share bars and footers repeat within a page and across a publisher's pages,
-    so a line seen before costs one dictionary lookup.
+    Most lines match no rule, so the matcher first asks cheap questions: one regex made
+    of all unguarded patterns says whether any of them could match, and one search for
+    all guard words says which guarded rules could. Only those rules are then tried in
+    order. Menus, share bars and footers repeat within a page and across a publisher's
+    pages, so a line seen before costs one dictionary lookup.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(r for r in rules if r.pattern is not None)
         self.cache: dict[str, Rule | None] = {}
+        plain = [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
+        try:
+            self.plain: re.Pattern[str] | None = re.compile(
+                "|".join(f"(?:{_scoped(p)})" for p in plain)
+            )
+        except re.error:  # a pattern that cannot be embedded: no screen for plain rules
+            self.plain = None
+        words = sorted({w for r in self.rules for w in r.guard}, key=len, reverse=True)
+        self.guard_words = guard_pattern(tuple(words)) if words else None
+        # A guard word found also means every guard word it starts with was found.
+        self.guarded_by: dict[str, frozenset[int]] = {
+            word: frozenset(
+                n for n, r in enumerate(self.rules) if any(word.startswith(g) for g in r.guard)
+            )
+            for word in words
+        }
 
     def match(self, line: str) -> Rule | None:
         if line in self.cache:
             return self.cache[line]
-        lowered = line.lower()
-        found = next(
-            (
-                r
-                for r in self.rules
-                if r.passes_guard(lowered) and r.pattern is not None and r.pattern.fullmatch(line)
-            ),
-            None,
-        )
+        found = self._first_match(line)
         if len(self.cache) >= _CACHE_SIZE:
             self.cache.clear()
         self.cache[line] = found
         return found
+
+    def _first_match(self, line: str) -> Rule | None:
+        plain_may = self.plain is None or self.plain.fullmatch(line) is not None
+        guarded: set[int] = set()
+        if self.guard_words is not None:
+            for word in self.guard_words.findall(line.lower()):
+                guarded |= self.guarded_by[word]
+        if not plain_may and not guarded:
+            return None
+        for n, rule in enumerate(self.rules):
+            screened = n in guarded if rule.guard else plain_may
+            if screened and rule.pattern is not None and rule.pattern.fullmatch(line):
+                return rule
+        return None
 
 
 #: Lines remembered per matcher before the cache starts afresh.
