@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
@@ -847,7 +847,7 @@ def _class_weight(element: Element) -> float:
 
 def _with_peers(
     top: Element,
-    final: Any,
+    final: Callable[[Element], float],
     chars: dict[Element, int],
     links: dict[Element, int],
 ) -> list[Element]:

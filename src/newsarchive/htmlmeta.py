@@ -99,7 +99,7 @@ _ARTICLE_TYPES = frozenset(
         "SocialMediaPosting",
     }
 )
-_ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "WebSite"})
+_ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization"})
 _JSONLD_MAX_DEPTH = 6
 _META_KEYS: dict[str, tuple[str, ...]] = {
     "headline": ("og:title", "twitter:title", "dc.title"),
@@ -279,7 +279,7 @@ def _read_jsonld_node(node: dict[str, Any], meta: PageMetadata) -> None:
         body = node.get("articleBody")
         if meta.declared_body is None and isinstance(body, str) and body.strip():
             meta.declared_body = body
-    elif types & _ORGANISATION_TYPES and "Organization" in " ".join(types):
+    elif types & _ORGANISATION_TYPES:
         meta.put("organisation", _first_text(node.get("name")))
 
 
