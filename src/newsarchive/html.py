@@ -32,8 +32,8 @@ Every removal that had visible text becomes a :class:`Removed` with the rule id,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
