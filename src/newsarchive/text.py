@@ -20,6 +20,7 @@ removed and kept lines always account for the whole input.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -55,9 +56,17 @@ SEPARATOR_RULE = "separator-line"
 READER_ROLES = ("headline", "dek", "byline", "date", "body")
 
 _WORD = re.compile(r"\w+")
+#: Punctuation to blank out before splitting a line into words: ``str.split`` is many
+#: times faster than a regex, and the words come out the same as ``\w+`` would give.
+_PUNCTUATION = str.maketrans(
+    dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»„‚‹›—–…·•¿¡§©®°", " ")
+)
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _SEPARATOR = re.compile(r"\s[|•·›»>/]\s|\s[|•·›»]$|^[|•·›»]\s")
+_SEPARATOR_CHAR = re.compile(r"[|•·›»>/]")
+#: Sentence punctuation sits in the last few characters (a stop and closing quotes).
+_TAIL = 6
 _INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 #: Short words in menus, share bars and account prompts; their density marks navigation.
 _LINK_WORDS = frozenset(
@@ -200,6 +209,9 @@ class _Cue:
         return False
 
 
+#: Lines read for profile cues at each end of a long page.
+_CUE_LINES = 100
+
 _DETECTORS: dict[int, tuple[RuleSet, list[tuple[list[_Cue], Profile]]]] = {}
 
 
@@ -218,7 +230,9 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
         detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
         cached = (rules, detectors)
         _DETECTORS[id(rules)] = cached
-    page = "\n".join(lines)
+    # Cues sit in the header, the first paragraphs and the footer.
+    ends = lines if len(lines) <= 2 * _CUE_LINES else (*lines[:_CUE_LINES], *lines[-_CUE_LINES:])
+    page = "\n".join(ends)
     best: Profile | None = None
     best_hits = 0
     for cues, profile in cached[1]:
@@ -246,17 +260,17 @@ class _Features:
 
 
 def _features(text: str, stop: frozenset[str], counts: Counter[str]) -> _Features:
-    words = _WORD.findall(text)
-    n = len(words) or 1
-    lowered = [w.lower() for w in words]
+    tokens = text.translate(_PUNCTUATION).split()
+    lowered = [token.lower() for token in tokens]
+    n = len(tokens) or 1
     return _Features(
-        words=len(words),
+        words=len(tokens),
         chars=len(text),
-        stop_share=sum(1 for w in lowered if w in stop) / n,
-        link_share=sum(1 for w in lowered if w in _LINK_WORDS) / n,
-        cap_share=sum(1 for w in words if w[0].isupper()) / n,
-        terminal=_TERMINAL.search(text) is not None,
-        separators=len(_SEPARATOR.findall(text)),
+        stop_share=sum(map(stop.__contains__, lowered)) / n,
+        link_share=sum(map(_LINK_WORDS.__contains__, lowered)) / n,
+        cap_share=sum(1 for token in tokens if token[0].isupper()) / n,
+        terminal=_TERMINAL.search(text[-_TAIL:]) is not None,
+        separators=len(_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0,
         repeated=counts[text] > _REPEAT_LIMIT - 1,
     )
 
@@ -375,11 +389,14 @@ _BYLINE_HINT = re.compile(
     r"|analyst|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste"
     r"|giornalista|periodista|corresponsal)\b"
 )
+#: A byline without "By" ("NAME, CNN", "NAME Environment correspondent") is this short.
+_HINTED_BYLINE_WORDS = 9
 #: A line opening like a byline is never a headline, even when people.py cannot parse it.
 _BYLINE_START = re.compile(r"(?:By|BY|Von|Par|Di|Por|Door|Av) [A-ZÀ-Ý]")
 _MARKER_ROLES = frozenset({"image-id", "credit", "caption", "byline", "date"})
 
 
+@functools.lru_cache(maxsize=8192)
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -421,7 +438,11 @@ def _meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
             continue
         if _DIGIT.search(text) and _date_line(text):
             meta[i] = "date"
-        elif _BYLINE_START.match(text) or (_BYLINE_HINT.search(text) and people.parse_byline(text)):
+        elif _BYLINE_START.match(text) or (
+            _words(text) <= _HINTED_BYLINE_WORDS
+            and _BYLINE_HINT.search(text)
+            and people.parse_byline(text)
+        ):
             meta[i] = "byline"
         elif (
             i + 1 < len(texts)
