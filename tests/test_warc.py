@@ -230,6 +230,35 @@ def test_payload_cut_mid_record_fails_that_record_only(tmp_path: Path, compress:
     assert failed.offset > capture.warc.offset
 
 
+def arc_record(url: str, mime: str, body: bytes) -> bytes:
+    """One ARC v1 record: a header line, then ``body``."""
+    return b"%s 192.0.2.7 20231102181244 %s %d\n%s\n" % (
+        url.encode(),
+        mime.encode(),
+        len(body),
+        body,
+    )
+
+
+def test_arc_files_are_read_with_stable_record_ids(tmp_path: Path) -> None:
+    version = b"1 0 test-crawler\nURL IP-address Archive-date Content-type Archive-length\n"
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n" + BLOG
+    path = tmp_path / "old-crawl.arc"
+    path.write_bytes(
+        arc_record("filedesc://old-crawl.arc", "text/plain", version)
+        + arc_record("https://crumbandcrust.example/2023/11/02/wood-fired-oven/", "text/html", http)
+    )
+    first, second = items(path), items(path)
+    assert len(first) == 1
+    capture = first[0]
+    assert isinstance(capture, Capture)
+    assert capture.data == BLOG
+    assert capture.captured_at == "2023-11-02T18:12:44Z"
+    assert capture.warc is not None
+    assert capture.warc.record_id == f"<urn:arc:{'f' * 64}@{capture.warc.offset}>"
+    assert first == second
+
+
 def test_file_that_is_not_a_warc_fails_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "notes.warc"
     path.write_bytes(b"these are some notes, not an archive\n" * 10)

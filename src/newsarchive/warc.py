@@ -41,7 +41,7 @@ import hashlib
 import logging
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,8 @@ def iter_warc(path: Path, file_sha256: str) -> Iterator[WarcItem]:
                 offset = records.offset
                 previous = record
                 item = _item(record, path, offset, seen)
+                if isinstance(item, Capture) and mode == "arc":
+                    item = _with_arc_record_id(item, file_sha256)
                 if item is not None:
                     yield item
                 if isinstance(item, Failed) and _truncated(record):
@@ -253,6 +255,15 @@ def _capture(
         declared_charset=_charset(content_type),
         warc=origin,
     )
+
+
+def _with_arc_record_id(capture: Capture, file_sha256: str) -> Capture:
+    """ARC records have no record id (warcio makes up a random one): use a stable one built
+    from the file's SHA-256 and the record's offset, so that re-ingest is idempotent."""
+    if capture.warc is None:
+        return capture
+    origin = replace(capture.warc, record_id=f"<urn:arc:{file_sha256}@{capture.warc.offset}>")
+    return replace(capture, warc=origin)
 
 
 def _describe(exc: BaseException) -> str:
