@@ -705,7 +705,7 @@ def _assign_header(
     settings = profile.settings if profile is not None else {}
     open_lines = [i for i in header if roles[i] == ""]
     kicker_words = int(settings.get("kicker_above_headline", 0))
-    headline = _pick_headline(open_lines, from_body, texts, roles, kicker_words > 0)
+    headline = _pick_headline(open_lines, from_body, texts, roles)
     if headline is not None:
         roles[headline] = "headline"
         labels = ["kicker", "section"] if kicker_words else ["section"]
@@ -752,30 +752,53 @@ def _pick_headline(
     from_body: set[int],
     texts: Sequence[str],
     roles: Sequence[str],
-    kicker_above: bool,
 ) -> int | None:
-    """The first title-like header line followed by what follows a headline.
+    """The title-like header line nearest the body that is followed by what follows a
+    headline: a kicker, dek, byline, date or photo line, or the body itself (a title-like
+    menu entry is followed by another menu entry instead).
 
-    That is a kicker, dek, byline, date or photo line, or the body itself; a title-like
-    menu entry is followed by another menu entry instead. Where kickers stand above
-    headlines, a short title-like line followed by another one is that kicker.
+    Of two title-like lines in a row the upper is the headline (the lower its dek) unless
+    it is short: then it is a label such as a kicker or a menu entry.
     """
-    for n, i in enumerate(lines):
-        text = texts[i]
-        if not _title_like(text) or _kicker_like(text) or _BYLINE_START.match(text):
-            continue
-        after = lines[n + 1] if n + 1 < len(lines) else None
-        if kicker_above and after is not None and _words(text) <= 6 and _title_like(texts[after]):
-            continue
-        if after is None or after in from_body or _kicker_like(texts[after]):
-            return i
-        if _dek_like(texts[after]):
-            return i
-        # Structure (byline, date, photo) within the next two lines follows a headline.
-        limit = lines[n + 2] if n + 2 < len(lines) else len(roles)
-        if any(roles[j] and roles[j] != "removed" for j in range(i + 1, limit)):
-            return i
-    return None
+    shaped = [
+        n
+        for n, i in enumerate(lines)
+        if _headline_shaped(texts[i]) and _followed_like_headline(n, lines, from_body, texts, roles)
+    ]
+    if not shaped:
+        return None
+    # Headlines come before the byline, date and photo lines; menus may follow them.
+    start = lines[0]
+    before_meta = [
+        n for n in shaped if not any(roles[j] in _MARKER_ROLES for j in range(start, lines[n]))
+    ]
+    chosen = (before_meta or shaped)[-1]
+    line = lines[chosen]
+    above = lines[chosen - 1] if chosen > 0 else None
+    if above is None or not _headline_shaped(texts[above]):
+        return line
+    # Of two title-like lines in a row, a short upper one is a label (kicker, menu entry).
+    return line if _words(texts[above]) <= _KICKER_WORDS else above
+
+
+#: Most words in a kicker standing above a headline.
+_KICKER_WORDS = 6
+
+
+def _headline_shaped(text: str) -> bool:
+    return _title_like(text) and not _kicker_like(text) and not _BYLINE_START.match(text)
+
+
+def _followed_like_headline(
+    n: int, lines: Sequence[int], from_body: set[int], texts: Sequence[str], roles: Sequence[str]
+) -> bool:
+    i = lines[n]
+    after = lines[n + 1] if n + 1 < len(lines) else None
+    if after is None or after in from_body or _kicker_like(texts[after]) or _dek_like(texts[after]):
+        return True
+    # Structure (byline, date, photo) within the next two lines follows a headline.
+    limit = lines[n + 2] if n + 2 < len(lines) else len(roles)
+    return any(roles[j] and roles[j] != "removed" for j in range(i + 1, limit))
 
 
 _STOPWORDS: list[frozenset[str]] = []
