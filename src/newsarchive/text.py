@@ -763,7 +763,9 @@ def _pick_headline(
     shaped = [
         n
         for n, i in enumerate(lines)
-        if _headline_shaped(texts[i]) and _followed_like_headline(n, lines, from_body, texts, roles)
+        if _headline_shaped(texts[i])
+        and _followed_like_headline(n, lines, from_body, texts, roles)
+        and not _name_above_date(i, texts, roles)
     ]
     if not shaped:
         return None
