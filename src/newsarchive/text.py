@@ -737,13 +737,15 @@ def _assign_header(
 
 
 def _name_above_date(i: int, texts: Sequence[str], roles: Sequence[str]) -> bool:
-    """A bare name right above the date line is the byline (``Sofia Hartigan``)."""
+    """A bare name right above the date line is a byline (``Sofia Hartigan``), as is each
+    name in a stack of them above it (two authors on two lines)."""
+    if _words(texts[i]) > _BARE_NAME_WORDS or not people.parse_byline(f"By {texts[i]}"):
+        return False
     following = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
-    return (
-        following is not None
-        and roles[following] == "date"
-        and _words(texts[i]) <= _BARE_NAME_WORDS
-        and bool(people.parse_byline(f"By {texts[i]}"))
+    if following is None:
+        return False
+    return roles[following] == "date" or (
+        roles[following] in ("", "byline") and _name_above_date(following, texts, roles)
     )
 
 
@@ -1041,14 +1043,40 @@ def _subheading(text: str) -> bool:
     return 1 <= len(words) <= 10 and not _TERMINAL.search(text) and text[:1].isupper()
 
 
+#: A place printed before the date (``Valencia - 15 mar 2024 - 14:30 CET``).
+_PLACE_BEFORE_DATE = re.compile(r"(?P<place>[^\W\d_][\w .’'()-]{1,40}?)\s+[-–—|]\s+\d")
+#: A header line naming where the reporting was done (``Reporting from Rome``).
+_REPORTING_FROM = re.compile(
+    r"(?:Reporting from|Reportage depuis|Informa desde|Desde|Da) (?P<place>[^\W\d_].{1,60})"
+)
+
+
+def _dateline(seg: Segmentation, blocks: Sequence[Block]) -> str | None:
+    """The dateline place: from the first paragraph's lead (datelines.py), else from a
+    place printed before the date or a "Reporting from" line above the body."""
+    if blocks:
+        found = datelines.find_dateline(blocks[0].text)
+        if found is not None:
+            return found.place
+    for line in seg.lines:
+        if line.role == "body":
+            break
+        if line.role == "date":
+            match = _PLACE_BEFORE_DATE.match(line.text)
+        elif line.role == "removed":
+            match = _REPORTING_FROM.fullmatch(line.text)
+        else:
+            continue
+        if match is not None and dates.find_date(match.group("place")) is None:
+            return match.group("place").strip()
+    return None
+
+
 def article_from_segmentation(seg: Segmentation) -> Article:
     """Build the article (without id, url, raw) from a segmented capture."""
     blocks = _blocks(seg)
     published, updated = _dates(seg)
-    place = None
-    if blocks:
-        found = datelines.find_dateline(blocks[0].text)
-        place = found.place if found is not None else None
+    place = _dateline(seg, blocks)
     profile = seg.profile
     body_sample = " ".join(b.text for b in blocks)[:2000]
     return Article(
