@@ -370,7 +370,13 @@ _HEADER_MAX_WORDS = 70
 _META_WORDS = 14
 #: A line with a date and at most this many words (``Published …Updated …``) is a date line.
 _DATE_LINE_WORDS = 13
-_DIGIT = re.compile(r"\d")
+#: What every printed date has: a month name or a numeric day-month, next to a number.
+#: A cheap screen before dates.py reads the line.
+_DATE_HINT = re.compile(
+    r"(?i)\d{1,4}[./-]\d{1,2}|\d{4}-\d{2}|\b(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t"
+    r"|nov|de[cz]|janv|f[ée]v|avr|juin|juil|ao[uû]|d[ée]c|gen|mag|giu|lug|ago|set|ott|dic|ene"
+    r"|abr|märz|heute|today|yesterday|hier|ieri|ayer)"
+)
 #: A word of at least two letters (a headline or section has some; "9:49am, EDT" does not).
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 #: Longest bare-name byline ("Imogen Falconer in Edinburgh and Rhys Tandy").
@@ -436,7 +442,7 @@ def _meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     for i, text in enumerate(texts):
         if roles[i] or i in meta or len(text) > _META_CHARS or _words(text) > _META_WORDS:
             continue
-        if _DIGIT.search(text) and _date_line(text):
+        if _DATE_HINT.search(text) and _date_line(text):
             meta[i] = "date"
         elif _BYLINE_START.match(text) or (
             _words(text) <= _HINTED_BYLINE_WORDS
