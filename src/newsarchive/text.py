@@ -131,9 +131,13 @@ class _Matcher:
         words = sorted({w for r in self.rules for w in r.guard}, key=len, reverse=True)
         self.guard_words = guard_pattern(tuple(words)) if words else None
         # A guard word found also means every guard word it starts with was found.
+        rules_of: dict[str, set[int]] = {}
+        for n, rule in enumerate(self.rules):
+            for guard in rule.guard:
+                rules_of.setdefault(guard, set()).add(n)
         self.guarded_by: dict[str, frozenset[int]] = {
-            word: frozenset(
-                n for n, r in enumerate(self.rules) if any(word.startswith(g) for g in r.guard)
+            word: frozenset().union(
+                *(rules_of.get(word[:end], ()) for end in range(1, len(word) + 1))
             )
             for word in words
         }
@@ -174,16 +178,28 @@ def _scoped(pattern: str) -> str:
     return f"(?{found.group(1)}:{pattern[found.end() :]})"
 
 
-_MATCHERS: dict[tuple[int, str | None], tuple[RuleSet, _Matcher]] = {}
+_MATCHERS: dict[tuple[int, str], tuple[RuleSet, _Matcher]] = {}
 
 
-def _matcher(rules: RuleSet, profile: Profile | None) -> _Matcher:
-    """The cached matcher for ``rules`` and ``profile`` (the rule set is kept alive with it)."""
-    key = (id(rules), profile.id if profile is not None else None)
-    cached = _MATCHERS.get(key)
+def _matchers(rules: RuleSet, profile: Profile | None) -> tuple[_Matcher, _Matcher]:
+    """The profile's own matcher and the generic one, in application order.
+
+    Profile rules come first (``RuleSet.line_rules``); keeping them apart means the
+    generic matcher, by far the larger, is built once per rule set, not per profile.
+    """
+    own = _cached_matcher(rules, f"profile:{profile.id}" if profile else "profile:", profile)
+    return own, _cached_matcher(rules, "generic", None)
+
+
+def _cached_matcher(rules: RuleSet, key: str, profile: Profile | None) -> _Matcher:
+    """The matcher for a profile's rules (or, for "generic", the rule set's own), cached;
+    the rule set is kept alive with it so its id cannot be reused."""
+    slot = (id(rules), key)
+    cached = _MATCHERS.get(slot)
     if cached is None or cached[0] is not rules:
-        cached = (rules, _Matcher(rules.line_rules(profile)))
-        _MATCHERS[key] = cached
+        members = rules.rules if key == "generic" else (profile.rules if profile else ())
+        cached = (rules, _Matcher(members))
+        _MATCHERS[slot] = cached
     return cached[1]
 
 
@@ -842,12 +858,12 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
     numbered = _nonblank_lines(text)
     texts = [t for _, t in numbered]
     profile = detect_profile(ruleset, texts, url)
-    matcher = _matcher(ruleset, profile)
+    own, generic = _matchers(ruleset, profile)
     roles = [""] * len(texts)
     reasons: list[str | None] = [None] * len(texts)
     kinds: list[str | None] = [None] * len(texts)
     for i, line in enumerate(texts):
-        rule = matcher.match(line)
+        rule = own.match(line) or generic.match(line)
         if rule is not None:
             roles[i] = "removed" if rule.action == "drop" else rule.action
             reasons[i] = rule.id
