@@ -9,8 +9,9 @@ docs/s for newsarchive and for the baselines, timed in this one process:
 - ``--input text``: ``newsarchive.text:text_body`` against the whole text as-is and the
   drop-lines-under-40-characters baseline (the tool's own ``whole_text`` and
   ``drop_short_lines``);
-- ``--input html``: ``newsarchive.html:html_body`` against trafilatura (default settings)
-  and readability-lxml, each when installed (``pip install -e '.[bench]'``).
+- ``--input html``: ``newsarchive.html:html_body`` against trafilatura (default settings,
+  which keep reader comments, and with ``include_comments=False``, since the gold drops
+  comments) and readability-lxml, each when installed (``pip install -e '.[bench]'``).
 
 The metric is imported from ``../shared/tools/extraction_eval.py`` rather than copied, so
 the figures are comparable with every other tool measured with it; when that file is
@@ -73,15 +74,15 @@ def load_metric() -> ModuleType:
     return module
 
 
-def trafilatura_extractor() -> Extractor | None:
-    """trafilatura with default settings, when installed."""
+def trafilatura_extractor(**options: Any) -> Extractor | None:
+    """trafilatura with default settings (or ``options``), when installed."""
     try:
         trafilatura = importlib.import_module("trafilatura")
     except ImportError:
         return None
 
     def extract(data: bytes) -> str:
-        return str(trafilatura.extract(data.decode("utf-8", "replace")) or "")
+        return str(trafilatura.extract(data.decode("utf-8", "replace"), **options) or "")
 
     return extract
 
@@ -114,10 +115,15 @@ def extractors(kind: str, metric: ModuleType) -> list[tuple[str, Extractor]]:
     from newsarchive.html import html_body
 
     found: list[tuple[str, Extractor]] = [("newsarchive html_body", html_body)]
-    for name, make in (
+    makers: tuple[tuple[str, Callable[[], Extractor | None]], ...] = (
         ("trafilatura default", trafilatura_extractor),
+        (
+            "trafilatura include_comments=False",
+            lambda: trafilatura_extractor(include_comments=False),
+        ),
         ("readability-lxml", readability_extractor),
-    ):
+    )
+    for name, make in makers:
         extractor = make()
         if extractor is None:
             print(f"note: {name} is not installed; skipped", file=sys.stderr)
