@@ -33,16 +33,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
 from newsarchive import datelines, language
-from newsarchive.encoding import bom_encoding, clean_text, decode_bytes
+from newsarchive.encoding import bom_encoding, decode_bytes
 from newsarchive.errors import CaptureError, NormaliseError
 from newsarchive.htmlmeta import (
-    ATTRIBUTED_XPATH,
     BYLINE_CLASS,
     DATE_CLASS,
     INVISIBLE,
@@ -55,6 +54,7 @@ from newsarchive.htmlmeta import (
     declared_language,
     drop_element,
     element_text,
+    has_class,
     is_detached,
     iso_date,
     lift_figures,
@@ -123,9 +123,10 @@ _STRUCTURAL = {
     "amp-consent": "html:cookie-element",
 }
 _STRING_XPATH = etree.XPath("normalize-space()", smart_strings=False)
-_HIDDEN_XPATH = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or @style"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' hidden ')]"
+#: Every element an attribute may mark as hidden, furniture or article body: one tree walk
+#: instead of one per question.
+_MARKED_XPATH = etree.XPath(
+    "//*[@class or @id or @role or @itemprop or @hidden or @aria-hidden or @style]"
 )
 _HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 #: A class/id token naming the article itself ("entry", "post-body", "story-content"): an
@@ -420,7 +421,7 @@ def parse_html(text: str, *, source: str) -> Element:
     Raises:
         NormaliseError: nothing parseable as HTML.
     """
-    text = clean_text(_XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", text, count=1)
     if "<" not in text:
         raise NormaliseError(f"{source}: not an HTML document (no markup)")
     try:
@@ -481,12 +482,18 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
 
 @dataclass(frozen=True)
 class _RuleIndex:
-    """The rules that apply to one page, with a combined regex per kind as a pre-filter.
+    """The rules that apply to one page, with fast paths that keep the rules' semantics.
 
-    A page has thousands of class strings and hundreds of text blocks; asking each rule in
-    turn costs more than the rest of the extraction. The union regex answers "does any
-    rule match?" in one call, and only a hit goes back to the rule set for the exact rule
-    (so rule order and semantics stay those of :mod:`newsarchive.rules`).
+    A page has hundreds of class strings and text blocks, and asking every rule in turn
+    costs more than the rest of the extraction. Two shortcuts answer first:
+
+    * when every selector is *token-local* (it can only match inside one class/id token,
+      as all shipped DOM rules do), a class string's rule is the first rule matching any
+      of its tokens, and single tokens ("clearfix", "col-md-8") are memoised across pages;
+    * otherwise, and for text rules, one union regex says whether any rule can match, and
+      only a hit goes back to the rule set for the exact rule.
+
+    Rule order and matching stay those of :mod:`newsarchive.rules`.
     """
 
     rules: RuleSet
@@ -494,11 +501,35 @@ class _RuleIndex:
     selectors: tuple[Rule, ...]
     any_selector: re.Pattern[str] | None
     any_line: re.Pattern[str] | None
+    token_local: bool
+    #: class strings, and single tokens, already looked up (sites repeat them)
+    memo: dict[str, Rule | None] = field(default_factory=dict, compare=False)
+    token_memo: dict[str, int] = field(default_factory=dict, compare=False)
 
     def selector_rule(self, tokens: str) -> Rule | None:
-        if self.any_selector is not None and self.any_selector.search(tokens) is None:
-            return None
-        return next((r for r in self.selectors if r.matches_selector(tokens)), None)
+        if tokens in self.memo:
+            return self.memo[tokens]
+        if len(self.memo) > _MEMO_LIMIT:
+            self.memo.clear()
+            self.token_memo.clear()
+        if self.token_local:
+            first = min((self._first_rule(token) for token in tokens.split()), default=-1)
+            rule = self.selectors[first] if 0 <= first < len(self.selectors) else None
+        elif self.any_selector is None or self.any_selector.search(tokens) is not None:
+            rule = next((r for r in self.selectors if r.matches_selector(tokens)), None)
+        else:
+            rule = None
+        self.memo[tokens] = rule
+        return rule
+
+    def _first_rule(self, token: str) -> int:
+        """Index of the first selector matching ``token`` alone (len(selectors) if none)."""
+        found = self.token_memo.get(token)
+        if found is None:
+            matches = (i for i, r in enumerate(self.selectors) if r.matches_selector(token))
+            found = next(matches, len(self.selectors))
+            self.token_memo[token] = found
+        return found
 
     def line_rule(self, text: str) -> Rule | None:
         if self.any_line is not None and self.any_line.fullmatch(text.strip()) is None:
@@ -506,6 +537,24 @@ class _RuleIndex:
         return self.rules.match_line(text, self.profile)
 
 
+#: Boundary idioms a token-local selector may use; anything else that can match
+#: whitespace (``\s``, ``.``, ``\W``, a negated class, a space) could span two tokens.
+_TOKEN_BOUNDARIES = re.compile(r"\(\?:\^\|\\s\)|\(\?:\\s\|\$\)")
+_CROSSES_TOKENS = re.compile(r"\\s|\\W|\\D|(?<!\\)\.|\[\^| ")
+
+
+def _token_local(rules: tuple[Rule, ...]) -> bool:
+    """True when no selector can match across two whitespace-separated tokens."""
+    for rule in rules:
+        if rule.selector is None:
+            continue
+        rest = _TOKEN_BOUNDARIES.sub("", rule.selector.pattern)
+        if _CROSSES_TOKENS.search(rest):
+            return False
+    return True
+
+
+_MEMO_LIMIT = 100_000
 _INDEXES: dict[tuple[int, str | None], tuple[RuleSet, _RuleIndex]] = {}
 
 
@@ -523,6 +572,7 @@ def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
         selectors=selectors,
         any_selector=_union([r.selector.pattern for r in selectors if r.selector is not None]),
         any_line=_union([r.pattern.pattern for r in lines if r.pattern is not None]),
+        token_local=_token_local(selectors),
     )
     _INDEXES[key] = (rules, index)
     return index
@@ -531,10 +581,10 @@ def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
 # --- pruning ---------------------------------------------------------------------------
 
 
-def _protected(root: Element) -> set[Element]:
+def _protected(root: Element, marked: list[Element]) -> set[Element]:
     """Elements never pruned by a rule: the headline's and the declared body's wrappers."""
     keep: set[Element] = {root}
-    anchors = list(root.iter("h1", "body")) + root.xpath("//*[@itemprop='articleBody']")
+    anchors = [*root.iter("h1", "body"), *(e for e in marked if e.get("itemprop") == "articleBody")]
     for anchor in anchors:
         keep.add(anchor)
         keep.update(anchor.iterancestors())
@@ -543,18 +593,11 @@ def _protected(root: Element) -> set[Element]:
 
 def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
     etree.strip_elements(root, *_SILENT_TAGS, with_tail=False)
-    protected = _protected(root)
+    marked = _MARKED_XPATH(root)
+    protected = _protected(root, marked)
     page_chars = max(1, len(_STRING_XPATH(root)))
-
-    for element in _HIDDEN_XPATH(root):
-        style = element.get("style")
-        if (
-            style is not None
-            and element.get("hidden") is None
-            and not (_HIDDEN_STYLE.search(style) or element.get("aria-hidden") == "true")
-        ):
-            continue
-        if is_detached(element, root):
+    for element in marked:
+        if not _is_hidden(element) or is_detached(element, root):
             continue
         text = spaced_text(element)
         if element not in protected or len(text) < _WRAPPER_SHARE * page_chars:
@@ -568,15 +611,12 @@ def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
             continue
         _record(removed, text, _STRUCTURAL[str(element.tag)])
         drop_element(element)
-    cache: dict[str, Rule | None] = {}
-    for element in ATTRIBUTED_XPATH(root):
+    for element in marked:
         if element in protected:
             continue
         tokens = class_tokens(element)
-        if tokens not in cache:
-            cache[tokens] = index.selector_rule(tokens)
-        rule = cache[tokens]
-        if rule is None or _CONTENT_TOKEN.search(tokens) or is_detached(element, root):
+        rule = index.selector_rule(tokens) if tokens else None
+        if rule is None or has_class(_CONTENT_TOKEN, tokens) or is_detached(element, root):
             continue
         _record(removed, spaced_text(element), rule.id)
         drop_element(element)
@@ -755,7 +795,7 @@ def _block_rejection(block: _TextBlock, kind: str, index: _RuleIndex) -> str | N
         return rule.id
     if len(block.text) <= META_MAX_CHARS:
         tokens = class_tokens(block.owner)
-        if tokens and (BYLINE_CLASS.search(tokens) or DATE_CLASS.search(tokens)):
+        if tokens and (has_class(BYLINE_CLASS, tokens) or has_class(DATE_CLASS, tokens)):
             return "html:article-meta"
     return None
 
@@ -823,7 +863,9 @@ def _declared_body(chars: dict[Element, int], links: dict[Element, int]) -> Elem
         prose = total - links.get(element, 0)
         if prose <= best_chars or not isinstance(element.tag, str):
             continue
-        if element.get("itemprop") == "articleBody" or _DECLARED_BODY.search(class_tokens(element)):
+        if element.get("itemprop") == "articleBody" or has_class(
+            _DECLARED_BODY, class_tokens(element)
+        ):
             best, best_chars = element, prose
     return best
 
@@ -838,9 +880,9 @@ def _class_weight(element: Element) -> float:
     if not tokens:
         return 1.0
     weight = 1.0
-    if _POSITIVE_CLASS.search(tokens):
+    if has_class(_POSITIVE_CLASS, tokens):
         weight *= 1.5
-    if _NEGATIVE_CLASS.search(tokens):
+    if has_class(_NEGATIVE_CLASS, tokens):
         weight *= 0.5
     return weight
 

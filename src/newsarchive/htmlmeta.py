@@ -13,6 +13,7 @@ with :mod:`newsarchive.html`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -36,7 +37,6 @@ _VISIBLE_META_XPATH = etree.XPath(
     "//*[self::span or self::div or self::p or self::address or self::a or self::h2][@class or @id]"
 )
 _ITEMPROP_XPATH = etree.XPath("//*[@itemprop]")
-_ARTICLE_TIME_XPATH = etree.XPath("(//article//time[@datetime])[1]")
 #: Visible metadata elements inside the article: lifted as metadata, not kept as body text.
 BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:byline|by-line|author|authors|writer|contributor)(?:[\s_-]|$)"
@@ -148,8 +148,8 @@ _ISO_DATE = re.compile(
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _BY_PREFIX = re.compile(r"(?i)^\s*(?:by|par|von|di|por|door)\s*:?\s+")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+")
-#: Zero-width characters and soft hyphens written as entities (literal ones are removed from
-#: the whole document by ``clean_text`` before parsing).
+#: Zero-width characters and soft hyphens (literal or written as entities); every text taken
+#: from the tree passes through this and ``str.split``, which also folds NBSPs and CR/LF.
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
 ATTRIBUTED_XPATH = etree.XPath("//*[@class or @id or @role]")
 
@@ -167,7 +167,7 @@ class PageMetadata:
     def put(self, key: str, value: object) -> None:
         if key in self.values or not isinstance(value, str):
             return
-        text = " ".join(value.split())
+        text = " ".join(INVISIBLE.sub("", value).split())
         if text:
             self.values[key] = text
 
@@ -176,6 +176,13 @@ class PageMetadata:
 
 
 # --- DOM helpers -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def has_class(pattern: re.Pattern[str], tokens: str) -> bool:
+    """Whether ``pattern`` occurs in class/id ``tokens``; memoised, because pages (and sites)
+    repeat the same class strings hundreds of times."""
+    return pattern.search(tokens) is not None
 
 
 def class_tokens(element: Element) -> str:
@@ -359,28 +366,28 @@ def _read_visible(root: Element, meta: PageMetadata) -> None:
     h1 = next(root.iter("h1"), None)
     if h1 is not None:
         meta.put("h1", "".join(h1.itertext()))
-    for time in root.iter("time"):
-        stamp = time.get("datetime")
-        if stamp and (
-            time.get("pubdate") is not None or "publish" in (time.get("class") or "").lower()
-        ):
+    stamps = [(time, time.get("datetime")) for time in root.iter("time") if time.get("datetime")]
+    for time, stamp in stamps:
+        if time.get("pubdate") is not None or "publish" in (time.get("class") or "").lower():
             meta.put("published", stamp)
-    for first_time in _ARTICLE_TIME_XPATH(root):
-        meta.put("published", first_time.get("datetime"))
+    for time, stamp in stamps:
+        if next(time.iterancestors("article"), None) is not None:
+            meta.put("published", stamp)
+            break
     for element in _VISIBLE_META_XPATH(root):
         tokens = class_tokens(element)
-        if _META_CLASS.search(tokens) is None:
+        if not has_class(_META_CLASS, tokens):
             continue
-        if not meta.bylines and BYLINE_CLASS.search(tokens):
+        if not meta.bylines and has_class(BYLINE_CLASS, tokens):
             text = element_text(element)
             if 0 < len(text) <= META_MAX_CHARS:
                 meta.bylines.extend(_visible_byline(text))
-        if "published_text" not in meta.values and DATE_CLASS.search(tokens):
+        if "published_text" not in meta.values and has_class(DATE_CLASS, tokens):
             text = element_text(element)
             if 0 < len(text) <= META_MAX_CHARS:
                 meta.put("published_text", text)
         for key, pattern, limit in _DISPLAY_LINES:
-            if key not in meta.values and pattern.search(tokens):
+            if key not in meta.values and has_class(pattern, tokens):
                 text = element_text(element)
                 if 0 < len(text) <= limit:
                     meta.put(key, text)
@@ -459,7 +466,7 @@ def lift_figures(root: Element) -> list[tuple[Element, Image]]:
     for element in ATTRIBUTED_XPATH(root):
         if element.tag == "figure":
             continue
-        if _CAPTION_CLASS.search(class_tokens(element)):
+        if has_class(_CAPTION_CLASS, class_tokens(element)):
             container = _image_container(element)
             if container is not None and container not in figures:
                 figures.append(container)
@@ -501,7 +508,7 @@ def _image_from_figure(figure: Element) -> Image | None:
         (
             e
             for e in figure.iter()
-            if isinstance(e.tag, str) and _CREDIT_CLASS.search(class_tokens(e))
+            if isinstance(e.tag, str) and has_class(_CREDIT_CLASS, class_tokens(e))
         ),
         None,
     )
@@ -516,7 +523,7 @@ def _image_from_figure(figure: Element) -> Image | None:
             (
                 e
                 for e in figure.iter()
-                if isinstance(e.tag, str) and _CAPTION_CLASS.search(class_tokens(e))
+                if isinstance(e.tag, str) and has_class(_CAPTION_CLASS, class_tokens(e))
             ),
             None,
         )
