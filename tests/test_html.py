@@ -13,7 +13,7 @@ import pytest
 from newsarchive.errors import CaptureError, NormaliseError
 from newsarchive.html import decode_html, html_body, is_article_page, normalise_html_capture
 from newsarchive.models import HTML, Article, Capture
-from newsarchive.rules import default_rules
+from newsarchive.rules import default_rules, load_rules
 
 HTML_DIR = Path(__file__).parent / "data" / "html"
 SHARED = Path(__file__).parents[1] / ".." / "shared"
@@ -264,6 +264,29 @@ def test_every_removal_names_a_rule_or_structural_reason() -> None:
     assert all(removed.text.strip() for removed in article.removed)
     share = next(r for r in article.removed if r.rule == "dom-share")
     assert share.text == "Share on Facebook Share on X Email this story"
+
+
+def test_user_dom_rule_spanning_two_class_tokens_applies(tmp_path: Path) -> None:
+    rules_file = tmp_path / "house.toml"
+    rules_file.write_text(
+        "[[rule]]\n"
+        'id = "house-promo-box"\n'
+        'kind = "promo"\n'
+        "selector = 'promo box'\n"
+        'reason = "in-house promotion box"\n'
+        'examples = ["promo box"]\n',
+        encoding="utf-8",
+    )
+    page = (
+        b"<html><body><article><p>The harbour board met on Tuesday and approved the plan,"
+        b" after a long debate about the cost.</p><div class='promo box'><p>Buy our book of"
+        b" harbour photographs, now half price for readers.</p></div><p>Work starts in May,"
+        b" the board said, and should take two years.</p></article></body></html>"
+    )
+    capture = Capture(page, HTML, "t.html", "0" * 64, "c0ffee")
+    article = normalise_html_capture(capture, load_rules([rules_file]))
+    assert "Buy our book" not in body_of(article)
+    assert [r.rule for r in article.removed if "Buy our book" in r.text] == ["house-promo-box"]
 
 
 def test_paywalled_hidden_text_is_recorded_as_hidden() -> None:
