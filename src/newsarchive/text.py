@@ -259,6 +259,22 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
 
 
 # --------------------------------------------------------------------------- classifier
+#
+# The classifier has no learned weights. Its thresholds were set by hand, in the manner
+# of jusText's (Pomikálek 2011) and the BTE body-text maximum (Finn et al. 2001), and
+# checked against the fixture corpus (tests/data/captures) and the aggregate score on
+# ../shared/corpora/extraction-dev; that set is AGPL and used for measuring only, so no
+# weights derived from it ship with the package. In order:
+#
+# 1. context-free class per line (_classify): BAD when repeated on the page, split by
+#    menu separators or mostly link words; GOOD when long (25+ words) with stop words or a
+#    12+ word sentence; NEAR for shorter prose; SHORT otherwise;
+# 2. neighbours (_settle): NEAR joins a GOOD neighbour, SHORT needs GOOD on both sides;
+# 3. the article is the run of lines with the highest score (_main_run), GOOD lines
+#    scoring their word count and BAD lines a penalty of _BAD_PENALTY, so that a few menu
+#    lines do not split an article while a teaser list far below does not join it;
+# 4. list heads ("Related", "Most read") turn the short lines after them into teasers and
+#    the first comment control after enough prose ends the article (_comments_start).
 
 
 @dataclass(frozen=True)
@@ -298,7 +314,7 @@ RULE = "rule"
 
 
 def _classify(f: _Features) -> tuple[str, str]:
-    """Context-free class of a line and the reason; thresholds are hand-set, see below.
+    """Context-free class of a line and the reason (hand-set thresholds, see above).
 
     Prose is long, ends like a sentence and is dense in stop words; navigation is short,
     capitalised, link-worded, separated by bars or arrows, and often repeated.
