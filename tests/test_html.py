@@ -295,6 +295,20 @@ def test_paywalled_hidden_text_is_recorded_as_hidden() -> None:
     assert hidden == ["This paragraph is only served to subscribers and hidden from everyone else."]
 
 
+def test_utility_css_hidden_with_a_responsive_override_is_visible() -> None:
+    page = (
+        b"<html><body><article><p class='hidden md:block'>The ferry will run twice a day from"
+        b" June, the operator said on Friday.</p><p class='hidden'>Open the app to read on.</p>"
+        b"<p>Tickets go on sale next week at the harbour office and online.</p>"
+        b"</article></body></html>"
+    )
+    article = normalise(page)
+    assert "The ferry will run twice a day" in body_of(article)
+    assert [r.text for r in article.removed if r.rule == "html:hidden-element"] == [
+        "Open the app to read on."
+    ]
+
+
 def test_stale_single_byte_meta_charset_on_utf8_bytes_reads_utf8() -> None:
     page = (
         '<html><head><meta charset="iso-8859-1"></head><body><div class="entry-content">'

@@ -623,10 +623,15 @@ def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
 
 
 def _is_hidden(element: Element) -> bool:
-    """Hidden by attribute, inline style or a class literally called "hidden"."""
+    """Hidden by attribute, inline style or a class literally called "hidden".
+
+    A "hidden" class next to a responsive override ("hidden md:block", utility-CSS style)
+    is shown on wide screens, so it does not count.
+    """
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
-    if "hidden" in (element.get("class") or "").split():
+    classes = (element.get("class") or "").split()
+    if "hidden" in classes and not any(":" in name for name in classes):
         return True
     return _HIDDEN_STYLE.search(element.get("style") or "") is not None
 
