@@ -10,7 +10,7 @@ import pytest
 from newsarchive.errors import NormaliseError
 from newsarchive.models import TEXT, Article, Capture
 from newsarchive.rules import default_rules
-from newsarchive.text import normalise_text_capture, render_text, segment, text_body
+from newsarchive.text import normalise_text_capture, render_text, segment, split_caption, text_body
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 SEED = SHARED / "seeds" / "000_ca8e793619a57354.txt"
@@ -193,3 +193,68 @@ def test_text_body_returns_headline_and_body_without_boilerplate() -> None:
 
 def test_text_body_of_empty_input_is_empty() -> None:
     assert text_body(b"") == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        (
+            "Crews at work on Friday. (AP Photo/Evan Vucci)",
+            "Crews at work on Friday.",
+            "AP Photo/Evan Vucci",
+        ),
+        (
+            "A canal outside Willcox.Credit...Daniel Okafor for The New York Times",
+            "A canal outside Willcox.",
+            "Daniel Okafor for The New York Times",
+        ),
+        ("Ein Schiff im Hafen. Foto: Jonas Brandt/dpa", "Ein Schiff im Hafen.", "Jonas Brandt/dpa"),
+        (
+            "Item 1 of 2 A man walks past. REUTERS/Ingrid Haugland"
+            " Purchase Licensing Rights, opens new tab",
+            "A man walks past.",
+            "REUTERS/Ingrid Haugland",
+        ),
+        (
+            "Des étudiants en gare de Braga. RUI ALVES TEIXEIRA / AFP",
+            "Des étudiants en gare de Braga.",
+            "RUI ALVES TEIXEIRA / AFP",
+        ),
+        (
+            "Ciclistas en el nuevo carril, este viernes.Joan Ribera Casals",
+            "Ciclistas en el nuevo carril, este viernes.",
+            "Joan Ribera Casals",
+        ),
+        ("The harbour at dawn (see map)", "The harbour at dawn (see map)", None),
+    ],
+)
+def test_split_caption_lifts_the_inline_credit(line: str, caption: str, credit: str | None) -> None:
+    assert split_caption(line) == (caption, credit)
+
+
+def test_reader_comments_end_the_article() -> None:
+    comments = [
+        "12 Comments",
+        "Jane Roe says:",
+        "I walked across that bridge every day for twenty years and never once thought it"
+        " might fall, which is frightening when you think about it now.",
+        "Reply",
+        "Sam Poe says:",
+        "The council should have acted years ago instead of waiting for the engineers.",
+        "Reply",
+    ]
+    article = normalise("\n".join(["Harbour Bridge To Close For A Year", BODY, SECOND, *comments]))
+    assert article.paragraphs == (BODY, SECOND)
+    removed = {r.text: r.rule for r in article.removed}
+    assert removed["Jane Roe says:"] == "comment-header"
+    assert removed[comments[2]].startswith("classifier:")
+
+
+def test_teasers_under_a_related_head_are_dropped() -> None:
+    teasers = ["Related", "Ferry Fares Rise Again This Winter", "New Cycle Lane Opens On The Quay"]
+    page = "\n".join(["Harbour Bridge To Close For A Year", BODY, *teasers, SECOND])
+    article = normalise(page)
+    assert article.paragraphs == (BODY, SECOND)
+    removed = {r.text: r.rule for r in article.removed}
+    assert removed["Related"] == "read-more"
+    assert removed["Ferry Fares Rise Again This Winter"] == "classifier:in-article-teaser"

@@ -364,6 +364,19 @@ def _settle(classes: list[str]) -> list[str]:
     return settled
 
 
+def _score(text: str, cls: str, reason: str, is_free: bool) -> int:
+    """A line's weight in the article run: words for prose, a penalty for boilerplate.
+
+    Lines a rule dropped weigh nothing, and so, nearly, do teasers under a "Related"
+    head: such boxes sit inside articles, so they should not split one.
+    """
+    if cls == GOOD:
+        return _words(text)
+    if not is_free:
+        return 0
+    return -_TEASER_PENALTY if reason == "teaser" else -_BAD_PENALTY
+
+
 def _main_run(scores: Sequence[int]) -> tuple[int, int]:
     """The [start, end) run of lines with the highest total score (maximum subarray).
 
@@ -386,6 +399,7 @@ def _main_run(scores: Sequence[int]) -> tuple[int, int]:
 
 
 _BAD_PENALTY = 20
+_TEASER_PENALTY = 14
 
 
 # --------------------------------------------------------------------------- structure
@@ -544,8 +558,8 @@ def _classify_body(
         [cls if is_free else RULE for (cls, _), is_free in zip(first, free, strict=True)]
     )
     scores = [
-        _words(texts[i]) if cls == GOOD else (-_BAD_PENALTY if is_free else 0)
-        for i, cls, is_free in zip(seq, settled, free, strict=True)
+        _score(texts[i], cls, reason, is_free)
+        for i, cls, (_, reason), is_free in zip(seq, settled, first, free, strict=True)
     ]
     cut = _comments_start(seq, [cls for cls, _ in first], settled, kinds, texts)
     start, end = _main_run(scores[:cut])
