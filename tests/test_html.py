@@ -70,7 +70,14 @@ CASES: list[tuple[str, str | None, list[str], list[str]]] = [
         "blog-nojsonld.html",
         None,
         ["Every morning at half past three", "A hard way to earn a living", "thermometer"],
-        ["Share this:", "Sourdough for beginners", "Leave a Reply", "Recent Posts", "oven door"],
+        [
+            "Share this:",
+            "Sourdough for beginners",
+            "Leave a Reply",
+            "Recent Posts",
+            "oven door",
+            "Best loaf in the province",
+        ],
     ),
     (
         "liveblog.html",
