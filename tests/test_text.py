@@ -252,9 +252,13 @@ def test_reader_comments_end_the_article() -> None:
 
 def test_teasers_under_a_related_head_are_dropped() -> None:
     teasers = ["Related", "Ferry Fares Rise Again This Winter", "New Cycle Lane Opens On The Quay"]
-    page = "\n".join(["Harbour Bridge To Close For A Year", BODY, *teasers, SECOND])
+    third = (
+        "A temporary ferry will carry foot passengers across the harbour from next month,"
+        " the council said, and buses will be diverted over the ring road bridge."
+    )
+    page = "\n".join(["Harbour Bridge To Close For A Year", BODY, *teasers, SECOND, third])
     article = normalise(page)
-    assert article.paragraphs == (BODY, SECOND)
+    assert article.paragraphs == (BODY, SECOND, third)
     removed = {r.text: r.rule for r in article.removed}
     assert removed["Related"] == "read-more"
     assert removed["Ferry Fares Rise Again This Winter"] == "classifier:in-article-teaser"

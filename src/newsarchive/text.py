@@ -389,16 +389,21 @@ def _main_run(scores: Sequence[int]) -> tuple[int, int]:
     running = 0
     for i, score in enumerate(scores):
         running += score
-        if running <= 0:
+        if running < 0:
             running = 0
             start = i + 1
         elif running > best_sum:
             best_sum = running
             best = (start, i + 1)
-    return best
+    # A run that breaks even (prose, then as much boilerplate) goes on; it does not
+    # start with lines that weigh nothing, though.
+    first, end = best
+    while first < end and scores[first] <= 0:
+        first += 1
+    return first, end
 
 
-_BAD_PENALTY = 20
+_BAD_PENALTY = 24
 _TEASER_PENALTY = 14
 
 
