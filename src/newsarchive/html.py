@@ -59,6 +59,7 @@ from newsarchive.htmlmeta import (
     is_detached,
     iso_date,
     lift_figures,
+    marked_elements,
     published_date,
     read_metadata,
     spaced_text,
@@ -124,11 +125,6 @@ _STRUCTURAL = {
     "amp-consent": "html:cookie-element",
 }
 _STRING_XPATH = etree.XPath("normalize-space()", smart_strings=False)
-#: Every element an attribute may mark as hidden, furniture or article body: one tree walk
-#: instead of one per question.
-_MARKED_XPATH = etree.XPath(
-    "//*[@class or @id or @role or @itemprop or @hidden or @aria-hidden or @style]"
-)
 _HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 #: A class/id token naming the article itself ("entry", "post-body", "story-content"): an
 #: element carrying one is a content wrapper even if another token matches a DOM rule.
@@ -305,9 +301,10 @@ def normalise_html_capture(capture: Capture, rules: RuleSet) -> Article:
     """
     text = decode_html(capture.data, capture.declared_charset, source=capture.source)
     root = parse_html(text, source=capture.source)
-    meta = read_metadata(root)
+    marked = marked_elements(root)
+    meta = read_metadata(root, marked)
     url = capture.url or canonical_url(root) or meta.get("url")
-    extraction = _extract(root, rules, _profile_by_identity(rules, url, meta))
+    extraction = _extract(root, marked, rules, _profile_by_identity(rules, url, meta))
     profile = extraction.profile
     if not extraction.blocks and meta.declared_body:
         extraction.blocks.extend(_declared_blocks(meta.declared_body))
@@ -605,9 +602,13 @@ def _protected(root: Element, marked: list[Element]) -> set[Element]:
     return keep
 
 
-def _prune(root: Element, index: _RuleIndex, removed: list[Removed]) -> None:
+def _prune(root: Element, marked: list[Element], index: _RuleIndex, removed: list[Removed]) -> None:
+    """Remove hidden elements, page furniture by tag, and elements a DOM rule names.
+
+    ``marked`` was collected before the never-text elements were stripped, so an element
+    may already be out of the tree; the detachment check before each removal covers it.
+    """
     etree.strip_elements(root, *_SILENT_TAGS, with_tail=False)
-    marked = _MARKED_XPATH(root)
     protected = _protected(root, marked)
     page_chars = max(1, len(_STRING_XPATH(root)))
     for element in marked:
@@ -750,9 +751,11 @@ class _Lineariser:
         self._after_br = False
 
 
-def _extract(root: Element, rules: RuleSet, profile: Profile | None) -> _Extraction:
+def _extract(
+    root: Element, marked: list[Element], rules: RuleSet, profile: Profile | None
+) -> _Extraction:
     removed: list[Removed] = []
-    _prune(root, _rule_index(rules, profile), removed)
+    _prune(root, marked, _rule_index(rules, profile), removed)
     figures = lift_figures(root)
     blocks = _Lineariser().run(root)
     chosen = _select_content(blocks)

@@ -33,10 +33,11 @@ LOGGER = logging.getLogger(__name__)
 
 Element = etree._Element
 
-_VISIBLE_META_XPATH = etree.XPath(
-    "//*[self::span or self::div or self::p or self::address or self::a or self::h2][@class or @id]"
+_MARKED_XPATH = etree.XPath(
+    "//*[@class or @id or @role or @itemprop or @hidden or @aria-hidden or @style]"
 )
-_ITEMPROP_XPATH = etree.XPath("//*[@itemprop]")
+#: Elements whose class may name a visible byline, date, kicker or dek line.
+_VISIBLE_META_TAGS = frozenset({"span", "div", "p", "address", "a", "h2"})
 #: Visible metadata elements inside the article: lifted as metadata, not kept as body text.
 BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:byline|by-line|author|authors|writer|contributor)(?:[\s_-]|$)"
@@ -187,8 +188,12 @@ def has_class(pattern: re.Pattern[str], tokens: str) -> bool:
 
 def class_tokens(element: Element) -> str:
     """The class, id and role tokens of an element, lower-cased, space-joined."""
-    parts = [element.get("class"), element.get("id"), element.get("role")]
-    return " ".join(p for p in parts if p).lower()
+    attributes = element.attrib
+    name = attributes.get("class", "")
+    for extra in (attributes.get("id"), attributes.get("role")):
+        if extra:
+            name = f"{name} {extra}" if name else extra
+    return name.lower()
 
 
 def element_text(element: Element) -> str:
@@ -225,14 +230,25 @@ def spaced_text(element: Element) -> str:
 # --- metadata ---------------------------------------------------------------------------
 
 
-def read_metadata(root: Element) -> PageMetadata:
-    """Collect metadata by precedence: JSON-LD, microdata, OpenGraph/meta, visible page."""
+def marked_elements(root: Element) -> list[Element]:
+    """Every element with an attribute that can mark it as metadata, furniture, hidden or
+    the article body, in document order: one tree walk shared by every later question."""
+    return list(_MARKED_XPATH(root))
+
+
+def read_metadata(root: Element, marked: list[Element]) -> PageMetadata:
+    """Collect metadata by precedence: JSON-LD, microdata, OpenGraph/meta, visible page.
+
+    Args:
+        root: the parsed page, before anything is removed.
+        marked: ``marked_elements(root)``.
+    """
     meta = PageMetadata()
     for node in _jsonld_nodes(root):
         _read_jsonld_node(node, meta)
-    _read_microdata(root, meta)
+    _read_microdata(marked, meta)
     _read_meta_tags(root, meta)
-    _read_visible(root, meta)
+    _read_visible(root, marked, meta)
     return meta
 
 
@@ -311,9 +327,11 @@ def _names(value: object) -> list[str]:
     return [name] if name and not name.startswith("http") else []
 
 
-def _read_microdata(root: Element, meta: PageMetadata) -> None:
-    for element in _ITEMPROP_XPATH(root):
+def _read_microdata(marked: list[Element], meta: PageMetadata) -> None:
+    for element in marked:
         prop = (element.get("itemprop") or "").strip()
+        if not prop:
+            continue
         if prop == "author" and not meta.bylines:
             name = element.find(".//*[@itemprop='name']")
             value = _itemprop_value(name if name is not None else element)
@@ -360,7 +378,7 @@ def _read_meta_tags(root: Element, meta: PageMetadata) -> None:
         meta.put("title", "".join(title.itertext()))
 
 
-def _read_visible(root: Element, meta: PageMetadata) -> None:
+def _read_visible(root: Element, marked: list[Element], meta: PageMetadata) -> None:
     """Visible facts a page shows but may not declare: first h1, ``<time>``, byline and
     date elements, kicker and dek (standfirst) lines."""
     h1 = next(root.iter("h1"), None)
@@ -374,7 +392,9 @@ def _read_visible(root: Element, meta: PageMetadata) -> None:
         if next(time.iterancestors("article"), None) is not None:
             meta.put("published", stamp)
             break
-    for element in _VISIBLE_META_XPATH(root):
+    for element in marked:
+        if element.tag not in _VISIBLE_META_TAGS:
+            continue
         tokens = class_tokens(element)
         if not has_class(_META_CLASS, tokens):
             continue
