@@ -1,0 +1,335 @@
+"""Text-capture header reading: section, kicker, headline, dek, bylines and dates by shape.
+
+The lines just above the article body (and the first lines of the body run, which may be
+a prose-like headline or dek) are read by shape and position; byline and date lines are
+recognised anywhere first (people.py and dates.py decide), then kept only in the header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from newsarchive import dates, people
+from newsarchive.rules import Profile
+from newsarchive.textlines import GOOD, MENU_SEPARATOR, SENTENCE_END, word_count
+
+# --------------------------------------------------------------------------- structure
+
+_ALL_CAPS = re.compile(r"[^a-z]*[A-Z][^a-z]*")
+BREADCRUMB = re.compile(r"\s*[›>»/]\s*")
+#: How far above the body the header (headline, dek, byline, dates) may start.
+_HEADER_WINDOW = 12
+#: How many leading lines of the body run may turn out to be header lines (headline, dek).
+_LEAD_LINES = 4
+#: Header lines longer than this are paragraphs, never a headline or dek.
+_HEADER_MAX_WORDS = 70
+#: Lines up to this many words are checked for bylines.
+_META_WORDS = 14
+#: A line with a date and at most this many words (``Published …Updated …``) is a date line.
+_DATE_LINE_WORDS = 13
+#: What every printed date has: a month name or a numeric day-month, next to a number.
+#: A cheap screen before dates.py reads the line.
+_DATE_HINT = re.compile(
+    r"(?i)\d{1,4}[./-]\d{1,2}|\d{4}-\d{2}|\b(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t"
+    r"|nov|de[cz]|janv|f[ée]v|avr|juin|juil|ao[uû]|d[ée]c|gen|mag|giu|lug|ago|set|ott|dic|ene"
+    r"|abr|märz|heute|today|yesterday|hier|ieri|ayer)"
+)
+#: A word of at least two letters (a headline or section has some; "9:49am, EDT" does not).
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+#: Longest bare-name byline ("Imogen Falconer in Edinburgh and Rhys Tandy").
+_BARE_NAME_WORDS = 8
+_META_CHARS = 160
+#: Job titles that follow a name in a byline (cheap screen before people.py parses).
+_JOB_TITLE = re.compile(
+    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+    r"|analyst|contributor|staff|chief|correspondente?|redakteur\w*|korrespondent\w*"
+    r"|journaliste|envoyée?|giornalista|inviat[oa]|periodista|corresponsal|redactora?)\b"
+)
+#: What a byline people.py can read looks like: a byline word, "NAME, AGENCY", a job.
+_BYLINE_HINT = re.compile(
+    r"(?i)^(?:by|von|par|di|por|de|door|av|text|texte|testo|texto)\s|,\s*\S|\|"
+    r"|\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+    r"|analyst|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste"
+    r"|giornalista|periodista|corresponsal)\b"
+)
+#: A byline without "By" ("NAME, CNN", "NAME Environment correspondent") is this short.
+_HINTED_BYLINE_WORDS = 9
+#: A line opening like a byline is never a headline, even when people.py cannot parse it.
+BYLINE_START = re.compile(r"(?:By|BY|Von|Par|Di|Por|Door|Av) [A-ZÀ-Ý]")
+_MARKER_ROLES = frozenset({"image-id", "credit", "caption", "byline", "date"})
+
+
+def _title_like(text: str) -> bool:
+    """A headline: a few words, no sentence full stop, not a menu."""
+    if not 3 <= word_count(text) <= 30 or len(text) > 220 or len(_LETTER_WORD.findall(text)) < 2:
+        return False
+    if text.endswith(".") and not text.endswith("..."):
+        return False
+    return not MENU_SEPARATOR.search(text)
+
+
+def _section_like(text: str) -> bool:
+    """A section label: a short phrase, or a breadcrumb ending in one."""
+    steps = BREADCRUMB.split(text)
+    if len(steps) > 4 or "|" in text or len(text) > 60 or SENTENCE_END.search(text):
+        return False
+    return 1 <= word_count(steps[-1]) <= 4 and _LETTER_WORD.search(steps[-1]) is not None
+
+
+def _kicker_like(text: str) -> bool:
+    return 1 <= word_count(text) <= 6 and _ALL_CAPS.fullmatch(text) is not None
+
+
+def _dek_like(text: str) -> bool:
+    return 6 <= word_count(text) <= _HEADER_MAX_WORDS and not _kicker_like(text)
+
+
+def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
+    """Byline and date lines among the lines no rule claimed (people.py and dates.py decide).
+
+    A name on one line followed by a job title on the next (``Holly Brennan`` /
+    ``Science Reporter``) is a two-line byline.
+    """
+    meta: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        if roles[i] or i in meta or len(text) > _META_CHARS or word_count(text) > _META_WORDS:
+            continue
+        if _DATE_HINT.search(text) and _date_line(text):
+            meta[i] = "date"
+        elif BYLINE_START.match(text) or (
+            word_count(text) <= _HINTED_BYLINE_WORDS
+            and _BYLINE_HINT.search(text)
+            and people.parse_byline(text)
+        ):
+            meta[i] = "byline"
+        elif (
+            i + 1 < len(texts)
+            and not roles[i + 1]
+            and word_count(text) <= 4
+            and _JOB_TITLE.search(texts[i + 1])
+            and word_count(texts[i + 1]) <= 4
+            and people.parse_byline(f"{text} {texts[i + 1]}")
+        ):
+            meta[i] = meta[i + 1] = "byline"
+    return meta
+
+
+def _date_line(text: str) -> bool:
+    """A line that prints a date, possibly two (``Published …Updated …``), and little else."""
+    if dates.is_date_line(text):
+        return True
+    return (
+        word_count(text) <= _DATE_LINE_WORDS
+        and not SENTENCE_END.search(text)
+        and dates.find_date(text) is not None
+    )
+
+
+def pair_captions(texts: Sequence[str], roles: list[str], reasons: list[str | None]) -> None:
+    """A short unclaimed line right above a photo credit is that photo's caption."""
+    for i, role in enumerate(roles):
+        if role != "credit" or i == 0 or roles[i - 1]:
+            continue
+        if 3 <= word_count(texts[i - 1]) <= 60:
+            roles[i - 1] = "caption"
+            reasons[i - 1] = "structure:caption-above-credit"
+
+
+def header_top(
+    seq: Sequence[int],
+    free: Sequence[bool],
+    first: Sequence[tuple[str, str]],
+    texts: Sequence[str],
+    start: int,
+) -> int:
+    """Index (into ``seq``) of the first header line above the body run.
+
+    Takes up to ``_HEADER_WINDOW`` unclaimed lines above the body (menus included: the
+    header reader drops what it cannot place), stopping at a paragraph of prose, which
+    belongs to something else.
+    """
+    top = start
+    seen = 0
+    while top > 0 and seen < _HEADER_WINDOW:
+        k = top - 1
+        if free[k]:
+            if first[k][0] == GOOD and word_count(texts[seq[k]]) >= _HEADER_MAX_WORDS // 2:
+                break
+            seen += 1
+        top -= 1
+    return top
+
+
+def header_lead(
+    seq: Sequence[int],
+    free: Sequence[bool],
+    start: int,
+    end: int,
+    texts: Sequence[str],
+    roles: Sequence[str],
+    kinds: Sequence[str | None],
+    meta: dict[int, str],
+) -> int:
+    """How many leading entries of the body run are header lines (headline, dek).
+
+    A byline, date, photo or separator line after them marks where the header ends:
+    prose-like headlines and deks are classified as body until such a marker is seen.
+    """
+    run = [k for k in range(start, end) if free[k]][: _LEAD_LINES + 1]
+    lead = 0
+    for n in range(1, min(_LEAD_LINES + 1, len(run))):
+        before, after = seq[run[n - 1]], seq[run[n]]
+        if word_count(texts[before]) > _HEADER_MAX_WORDS or (
+            n > 1 and not _title_like(texts[seq[run[n - 2]]])
+        ):
+            break
+        if any(
+            roles[j] in _MARKER_ROLES or j in meta or kinds[j] == "separator"
+            for j in range(before + 1, after)
+        ):
+            lead = run[n] - start
+    return lead
+
+
+def previous_meta(meta: dict[int, str], top: int) -> int:
+    """Extend the header upwards over byline/date lines directly above it."""
+    while top - 1 in meta:
+        top -= 1
+    return top
+
+
+def settle_meta(
+    meta: dict[int, str], roles: list[str], reasons: list[str | None], *, lo: int, hi: int
+) -> None:
+    """Keep byline/date lines within ``[lo, hi)`` (the article); drop the others."""
+    for i, role in meta.items():
+        if lo <= i < hi:
+            roles[i] = role
+        else:
+            roles[i] = "removed"
+            reasons[i] = f"classifier:stray-{role}"
+
+
+def assign_header(
+    header: list[int],
+    from_body: set[int],
+    texts: Sequence[str],
+    roles: list[str],
+    reasons: list[str | None],
+    profile: Profile | None,
+) -> None:
+    """Read section, kicker, headline and dek off the header lines, by shape and position.
+
+    The headline is the first title-like line that is followed by what follows headlines
+    (see :func:`_pick_headline`). Above it, the nearest short label is the section, or
+    the kicker when the profile says its kickers stand above the headline
+    (``kicker_above_headline`` = the fewest words such a kicker has); an all-caps label
+    is a kicker. Below it, an all-caps line is the kicker and the first longer line the
+    dek. Header lines left over are dropped, except lines taken from the body run,
+    which return to it.
+    """
+    settings = profile.settings if profile is not None else {}
+    open_lines = [i for i in header if roles[i] == ""]
+    kicker_words = int(settings.get("kicker_above_headline", 0))
+    headline = _pick_headline(open_lines, from_body, texts, roles)
+    if headline is not None:
+        roles[headline] = "headline"
+        labels = ["kicker", "section"] if kicker_words else ["section"]
+        if not settings.get("section_label", True):
+            labels.remove("section")
+        for i in reversed([i for i in open_lines if i < headline]):
+            text = texts[i]
+            if "kicker" in labels and (
+                _kicker_like(text) or (_section_like(text) and word_count(text) >= kicker_words)
+            ):
+                labels.remove("kicker")
+                roles[i] = "kicker"
+            elif "section" in labels and _section_like(text):
+                labels.remove("section")
+                roles[i] = "section"
+            else:
+                break
+        for i in (i for i in open_lines if i > headline and roles[i] == ""):
+            if _kicker_like(texts[i]) and "kicker" not in roles:
+                roles[i] = "kicker"
+            elif _dek_like(texts[i]) and "dek" not in roles:
+                roles[i] = "dek"
+    for i in header:
+        if roles[i] == "" and _name_above_date(i, texts, roles):
+            roles[i] = "byline"
+        elif roles[i] == "":
+            roles[i] = "body" if i in from_body else "removed"
+            reasons[i] = None if i in from_body else "classifier:header-noise"
+
+
+def _name_above_date(i: int, texts: Sequence[str], roles: Sequence[str]) -> bool:
+    """A bare name right above the date line is a byline (``Sofia Hartigan``), as is each
+    name in a stack of them above it (two authors on two lines)."""
+    if word_count(texts[i]) > _BARE_NAME_WORDS or not people.parse_byline(f"By {texts[i]}"):
+        return False
+    following = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
+    if following is None:
+        return False
+    return roles[following] == "date" or (
+        roles[following] in ("", "byline") and _name_above_date(following, texts, roles)
+    )
+
+
+def _pick_headline(
+    lines: Sequence[int],
+    from_body: set[int],
+    texts: Sequence[str],
+    roles: Sequence[str],
+) -> int | None:
+    """The title-like header line nearest the body that is followed by what follows a
+    headline: a kicker, dek, byline, date or photo line, or the body itself (a title-like
+    menu entry is followed by another menu entry instead).
+
+    Of two title-like lines in a row the upper is the headline (the lower its dek) unless
+    it is short: then it is a label such as a kicker or a menu entry.
+    """
+    shaped = [
+        n
+        for n, i in enumerate(lines)
+        if _headline_shaped(texts[i])
+        and _followed_like_headline(n, lines, from_body, texts, roles)
+        and not _name_above_date(i, texts, roles)
+    ]
+    if not shaped:
+        return None
+    # Headlines come before the byline, date and photo lines; menus may follow them.
+    start = lines[0]
+    before_meta = [
+        n for n in shaped if not any(roles[j] in _MARKER_ROLES for j in range(start, lines[n]))
+    ]
+    chosen = (before_meta or shaped)[-1]
+    line = lines[chosen]
+    above = lines[chosen - 1] if chosen > 0 else None
+    if above is None or not _headline_shaped(texts[above]):
+        return line
+    # Of two title-like lines in a row, a short upper one is a label (kicker, menu entry).
+    return line if word_count(texts[above]) <= _KICKER_WORDS else above
+
+
+#: Most words in a kicker standing above a headline.
+_KICKER_WORDS = 6
+
+
+def _headline_shaped(text: str) -> bool:
+    return _title_like(text) and not _kicker_like(text) and not BYLINE_START.match(text)
+
+
+def _followed_like_headline(
+    n: int, lines: Sequence[int], from_body: set[int], texts: Sequence[str], roles: Sequence[str]
+) -> bool:
+    i = lines[n]
+    after = lines[n + 1] if n + 1 < len(lines) else None
+    if after is None or after in from_body or _kicker_like(texts[after]) or _dek_like(texts[after]):
+        return True
+    # Structure (byline, date, photo) within the next two lines follows a headline.
+    limit = lines[n + 2] if n + 2 < len(lines) else len(roles)
+    return any(roles[j] and roles[j] != "removed" for j in range(i + 1, limit))
+
+
+_STOPWORDS: list[frozenset[str]] = []

@@ -1,0 +1,167 @@
+"""Text-capture rule matching: which rule (if any) claims a line, and which publisher.
+
+The rules themselves are data (``rules.py``); this module applies them to page text fast:
+one combined screen per profile, a cache of lines already seen, and profile detection by
+cues searched once over the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from newsarchive.rules import Profile, Rule, RuleSet, guard_pattern
+
+_INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+# --------------------------------------------------------------------------- rule matching
+
+
+class _Matcher:
+    """The line rules of one profile, applied in order, with two screens and a cache.
+
+    Most lines match no rule, so the matcher first asks cheap questions: one regex made
+    of all unguarded patterns says whether any of them could match, and one search for
+    all guard words says which guarded rules could. Only those rules are then tried in
+    order. Menus, share bars and footers repeat within a page and across a publisher's
+    pages, so a line seen before costs one dictionary lookup.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(r for r in rules if r.pattern is not None)
+        self.cache: dict[str, Rule | None] = {}
+        plain = [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
+        try:
+            self.plain: re.Pattern[str] | None = re.compile(
+                "|".join(f"(?:{_scoped(p)})" for p in plain)
+            )
+        except re.error:  # a pattern that cannot be embedded: no screen for plain rules
+            self.plain = None
+        words = sorted({w for r in self.rules for w in r.guard}, key=len, reverse=True)
+        self.guard_words = guard_pattern(tuple(words)) if words else None
+        # A guard word found also means every guard word it starts with was found.
+        rules_of: dict[str, set[int]] = {}
+        for n, rule in enumerate(self.rules):
+            for guard in rule.guard:
+                rules_of.setdefault(guard, set()).add(n)
+        self.guarded_by: dict[str, frozenset[int]] = {
+            word: frozenset().union(
+                *(rules_of.get(word[:end], ()) for end in range(1, len(word) + 1))
+            )
+            for word in words
+        }
+
+    def match(self, line: str) -> Rule | None:
+        if line in self.cache:
+            return self.cache[line]
+        found = self._first_match(line)
+        if len(self.cache) >= _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[line] = found
+        return found
+
+    def _first_match(self, line: str) -> Rule | None:
+        plain_may = self.plain is None or self.plain.fullmatch(line) is not None
+        guarded: set[int] = set()
+        if self.guard_words is not None:
+            for word in self.guard_words.findall(line.lower()):
+                guarded |= self.guarded_by[word]
+        if not plain_may and not guarded:
+            return None
+        for n, rule in enumerate(self.rules):
+            screened = n in guarded if rule.guard else plain_may
+            if screened and rule.pattern is not None and rule.pattern.fullmatch(line):
+                return rule
+        return None
+
+
+#: Lines remembered per matcher before the cache starts afresh.
+_CACHE_SIZE = 50_000
+
+
+def _scoped(pattern: str) -> str:
+    """Turn leading global flags ``(?i)x`` into a scoped group ``(?i:x)`` for embedding."""
+    found = _INLINE_FLAGS.match(pattern)
+    if found is None:
+        return pattern
+    return f"(?{found.group(1)}:{pattern[found.end() :]})"
+
+
+_MATCHERS: dict[tuple[int, str], tuple[RuleSet, _Matcher]] = {}
+
+
+def matchers(rules: RuleSet, profile: Profile | None) -> tuple[_Matcher, _Matcher]:
+    """The profile's own matcher and the generic one, in application order.
+
+    Profile rules come first (``RuleSet.line_rules``); keeping them apart means the
+    generic matcher, by far the larger, is built once per rule set, not per profile.
+    """
+    own = _cached_matcher(rules, f"profile:{profile.id}" if profile else "profile:", profile)
+    return own, _cached_matcher(rules, "generic", None)
+
+
+def _cached_matcher(rules: RuleSet, key: str, profile: Profile | None) -> _Matcher:
+    """The matcher for a profile's rules (or, for "generic", the rule set's own), cached;
+    the rule set is kept alive with it so its id cannot be reused."""
+    slot = (id(rules), key)
+    cached = _MATCHERS.get(slot)
+    if cached is None or cached[0] is not rules:
+        members = rules.rules if key == "generic" else (profile.rules if profile else ())
+        cached = (rules, _Matcher(members))
+        _MATCHERS[slot] = cached
+    return cached[1]
+
+
+class _Cue:
+    """A profile cue searched over a whole page, with ``^`` meaning "at a line start".
+
+    A leading ``^`` is checked by hand after an unanchored search, because the regex
+    engine only skips ahead quickly to a literal prefix, not to line starts.
+    """
+
+    def __init__(self, cue: re.Pattern[str]) -> None:
+        found = _INLINE_FLAGS.match(cue.pattern)
+        flags = found.group(0) if found else ""
+        body = cue.pattern[len(flags) :]
+        self.anchored = body.startswith("^")
+        self.pattern = re.compile(flags + body.removeprefix("^"), re.MULTILINE)
+
+    def found_in(self, page: str) -> bool:
+        for match in self.pattern.finditer(page):
+            start = match.start()
+            if not self.anchored or start == 0 or page[start - 1] == "\n":
+                return True
+        return False
+
+
+#: Lines read for profile cues at each end of a long page.
+_CUE_LINES = 100
+
+_DETECTORS: dict[int, tuple[RuleSet, list[tuple[list[_Cue], Profile]]]] = {}
+
+
+def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Profile | None:
+    """The publisher profile of a capture: by URL, else the profile with most cues found.
+
+    Counting cues (ties go to the first profile loaded) keeps a page that quotes another
+    outlet (an ``AFP via Getty Images`` credit on a CNN page) with its own publisher.
+    Each cue is searched once over the whole page, line anchors working per line.
+    """
+    for profile in rules.profiles:
+        if profile.matches_url(url):
+            return profile
+    cached = _DETECTORS.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
+        cached = (rules, detectors)
+        _DETECTORS[id(rules)] = cached
+    # Cues sit in the header, the first paragraphs and the footer.
+    ends = lines if len(lines) <= 2 * _CUE_LINES else (*lines[:_CUE_LINES], *lines[-_CUE_LINES:])
+    page = "\n".join(ends)
+    best: Profile | None = None
+    best_hits = 0
+    for cues, profile in cached[1]:
+        hits = sum(1 for cue in cues if cue.found_in(page))
+        if hits > best_hits:
+            best, best_hits = profile, hits
+    return best
