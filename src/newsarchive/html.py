@@ -66,7 +66,7 @@ from newsarchive.htmlmeta import (
     title_headline,
 )
 from newsarchive.models import HTML, Article, Block, Capture, Image, Removed
-from newsarchive.rules import Profile, Rule, RuleSet, default_rules
+from newsarchive.rules import Profile, Rule, RuleSet, default_rules, guard_pattern
 
 #: Parser settings: never touch the network, never lift libxml2's size limits.
 _PARSER = etree.HTMLParser(
@@ -502,7 +502,11 @@ class _RuleIndex:
     #: the profile's own text rules, tried one by one before the generic union
     own_lines: tuple[Rule, ...]
     any_selector: re.Pattern[str] | None
+    #: union of the generic text rules without guard words, and a search for the guard
+    #: words of the others (a guarded rule can only match a line holding one)
+    has_plain: bool
     any_line: re.Pattern[str] | None
+    any_guard: re.Pattern[str] | None
     token_local: bool
     #: class strings, and single tokens, already looked up (sites repeat them)
     memo: dict[str, Rule | None] = field(default_factory=dict, compare=False)
@@ -539,7 +543,11 @@ class _RuleIndex:
         own = next((r for r in self.own_lines if r.matches_line(text)), None)
         if own is not None:
             return own
-        if self.any_line is not None and self.any_line.fullmatch(text.strip()) is None:
+        plain_may = self.has_plain and (
+            self.any_line is None or self.any_line.fullmatch(text.strip()) is not None
+        )
+        guarded_may = self.any_guard is not None and self.any_guard.search(text.lower())
+        if not plain_may and not guarded_may:
             return None
         return self.rules.match_line(text, self.profile)
 
@@ -565,6 +573,12 @@ _MEMO_LIMIT = 100_000
 _INDEXES: dict[tuple[int, str | None], tuple[RuleSet, _RuleIndex]] = {}
 
 
+def _guard_search(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
+    """One search for every guard word of ``rules`` (``None`` when none is guarded)."""
+    words = sorted({word for rule in rules for word in rule.guard}, key=len, reverse=True)
+    return guard_pattern(tuple(words)) if words else None
+
+
 def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
     """The (cached) rule index of ``rules`` for ``profile``."""
     key = (id(rules), profile.id if profile else None)
@@ -582,7 +596,11 @@ def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
         selectors=selectors,
         own_lines=own_lines,
         any_selector=_union(tuple(r.selector.pattern for r in selectors if r.selector)),
-        any_line=_union(tuple(r.pattern.pattern for r in generic_lines if r.pattern)),
+        has_plain=any(not r.guard for r in generic_lines),
+        any_line=_union(
+            tuple(r.pattern.pattern for r in generic_lines if r.pattern and not r.guard)
+        ),
+        any_guard=_guard_search(generic_lines),
         token_local=_token_local(selectors),
     )
     _INDEXES[key] = (rules, index)
