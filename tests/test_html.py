@@ -425,6 +425,7 @@ def test_article_pages_pass_the_page_check() -> None:
     assert is_article_page(url, data) == (True, None)
     assert is_article_page("https://news.example/2024/tag-day-raises-funds", b"") == (True, None)
     assert is_article_page(None, data) == (True, None)
+    assert is_article_page("http://[::1/broken", data) == (True, None)
 
 
 @pytest.mark.slow

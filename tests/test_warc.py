@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -257,6 +258,24 @@ def test_arc_files_are_read_with_stable_record_ids(tmp_path: Path) -> None:
     assert capture.warc is not None
     assert capture.warc.record_id == f"<urn:arc:{'f' * 64}@{capture.warc.offset}>"
     assert first == second
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
+def test_corrupted_bytes_never_raise(tmp_path: Path, compress: bool) -> None:
+    """Flipped bytes anywhere (headers, HTTP block, gzip stream) give items, not exceptions."""
+    original = write_crawl(tmp_path / "crawl.warc", compress=compress).read_bytes()
+    damaged = tmp_path / "damaged.warc"
+    generator = random.Random(20240314)
+    failures = 0
+    for _ in range(60):
+        data = bytearray(original)
+        for _ in range(generator.randint(1, 12)):
+            data[generator.randrange(len(data))] = generator.randrange(256)
+        damaged.write_bytes(bytes(data[: generator.randint(len(data) // 2, len(data))]))
+        found = items(damaged)
+        assert all(isinstance(item, (Capture, Skipped, Failed)) for item in found)
+        failures += isinstance(found[-1], Failed) if found else 0
+    assert failures > 0
 
 
 def test_file_that_is_not_a_warc_fails_cleanly(tmp_path: Path) -> None:

@@ -366,8 +366,11 @@ def is_article_page(url: str | None, data: bytes) -> tuple[bool, str | None]:
     Returns:
         ``(True, None)`` for a probable article, else ``(False, reason)``.
     """
-    if url:
-        parts = urlsplit(url)
+    try:
+        parts = urlsplit(url) if url else None
+    except ValueError:  # a malformed URL ("http://[::1") says nothing about the page
+        parts = None
+    if parts is not None:
         if _HOME_PATH.fullmatch(parts.path) and not parts.query:
             return False, "home page"
         if _SEARCH_PARAMS & set(parse_qs(parts.query)):

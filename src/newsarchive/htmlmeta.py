@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -577,6 +576,6 @@ def _image_id(figure: Element, img: Element | None, src: str | None) -> str | No
             if value:
                 return value.strip()
     if src:
-        stem = PurePosixPath(urlsplit(src).path).stem
-        return stem or None
+        path = src.split("?", 1)[0].split("#", 1)[0]
+        return PurePosixPath(path).stem or None
     return None

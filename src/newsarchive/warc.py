@@ -51,7 +51,9 @@ from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataException
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 from newsarchive.html import is_article_page
 from newsarchive.models import HTML, Capture, WarcOrigin
@@ -68,7 +70,15 @@ TRUNCATED = "truncated record: the file ends inside it"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _IGNORED_TYPES = frozenset({"request", "metadata", "warcinfo", "resource", "conversion"})
 #: What a truncated or corrupt stream raises inside warcio (and the zlib/gzip it uses).
-_STREAM_ERRORS = (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError)
+_STREAM_ERRORS = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    ChunkedDataException,
+    EOFError,
+    zlib.error,
+    OSError,
+    ValueError,
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,12 @@ def iter_warc(path: Path, file_sha256: str) -> Iterator[WarcItem]:
                 # read the record to its end first, leaving no payload to read).
                 offset = records.offset
                 previous = record
-                item = _item(record, path, offset, seen)
+                try:
+                    item = _item(record, path, offset, seen)
+                except Exception as exc:  # warcio fails in assorted ways on corrupt headers
+                    item = Failed(
+                        f"{source}@{offset}", f"unreadable record: {_describe(exc)}", offset
+                    )
                 if isinstance(item, Capture) and mode == "arc":
                     item = _with_arc_record_id(item, file_sha256)
                 if item is not None:
@@ -134,7 +149,7 @@ def iter_warc(path: Path, file_sha256: str) -> Iterator[WarcItem]:
             truncated = _truncated(previous)
             if not truncated and records.offset < path.stat().st_size:
                 truncated, offset = True, records.offset  # a record whose header is cut
-    except _STREAM_ERRORS as exc:
+    except Exception as exc:  # the stream cannot be resynchronised after a corrupt header
         LOGGER.warning(
             "%s (sha256 %s): unreadable from byte %d: %s", path, file_sha256, offset, exc
         )
