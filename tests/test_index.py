@@ -169,3 +169,19 @@ def test_a_long_lived_backend_sees_other_writers_commits(tmp_path: Path) -> None
         assert hits(reader, "lighthouse") == ["a"]
     finally:
         reader.close()
+
+
+def test_suggestion_corrects_a_typo_the_archive_itself_contains(tmp_path: Path) -> None:
+    with WhooshBackend(tmp_path) as backend:
+        backend.add(
+            [
+                doc("a", "The harbour reopened.", headline="Harbour Reopens"),
+                doc("b", "Ferries left the harbour.", headline="Harbour Busy Again"),
+                doc("c", "A storm hit the harbuor overnight.", headline="Storm Damage"),
+            ]
+        )
+    with WhooshBackend(tmp_path) as backend:
+        results = backend.search(SearchOptions(query="harbuor damage"))
+        assert results.total == 1
+        assert results.suggestion == "harbour damage"
+        assert backend.suggest("harbour") is None
