@@ -31,10 +31,9 @@ Every removal that had visible text becomes a :class:`Removed` with the rule id,
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
@@ -65,8 +64,9 @@ from newsarchive.htmlmeta import (
     spaced_text,
     title_headline,
 )
+from newsarchive.htmlrules import RuleIndex, rule_index
 from newsarchive.models import HTML, Article, Block, Capture, Image, Removed
-from newsarchive.rules import Profile, Rule, RuleSet, default_rules, guard_pattern
+from newsarchive.rules import Profile, RuleSet, default_rules
 
 #: Parser settings: never touch the network, never lift libxml2's size limits.
 _PARSER = etree.HTMLParser(
@@ -459,157 +459,6 @@ def _profile_by_identity(rules: RuleSet, url: str | None, meta: PageMetadata) ->
     return next((p for p in rules.profiles if source and p.name.casefold() == source), None)
 
 
-# --- rule matching ---------------------------------------------------------------------
-
-
-_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
-
-
-@functools.lru_cache(maxsize=64)
-def _union(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex matching wherever any of ``patterns`` matches, or ``None`` if they cannot
-    be combined (a leading ``(?i)`` becomes a scoped ``(?i:...)`` group). Cached: a big
-    union takes a tenth of a second to compile."""
-    if not patterns:
-        return None
-    parts = []
-    for pattern in patterns:
-        flags = _GLOBAL_FLAGS.match(pattern)
-        body = pattern[flags.end() :] if flags else pattern
-        parts.append(f"(?{flags.group(1)}:{body})" if flags else f"(?:{body})")
-    try:
-        return re.compile("|".join(parts))
-    except re.error:
-        return None
-
-
-@dataclass(frozen=True)
-class _RuleIndex:
-    """The rules that apply to one page, with fast paths that keep the rules' semantics.
-
-    A page has hundreds of class strings and text blocks, and asking every rule in turn
-    costs more than the rest of the extraction. Two shortcuts answer first:
-
-    * when every selector is *token-local* (it can only match inside one class/id token,
-      as all shipped DOM rules do), a class string's rule is the first rule matching any
-      of its tokens, and single tokens ("clearfix", "col-md-8") are memoised across pages;
-    * otherwise, and for text rules, one union regex says whether any rule can match, and
-      only a hit goes back to the rule set for the exact rule.
-
-    Rule order and matching stay those of :mod:`newsarchive.rules`.
-    """
-
-    rules: RuleSet
-    profile: Profile | None
-    selectors: tuple[Rule, ...]
-    #: the profile's own text rules, tried one by one before the generic union
-    own_lines: tuple[Rule, ...]
-    any_selector: re.Pattern[str] | None
-    #: union of the generic text rules without guard words, and a search for the guard
-    #: words of the others (a guarded rule can only match a line holding one)
-    has_plain: bool
-    any_line: re.Pattern[str] | None
-    any_guard: re.Pattern[str] | None
-    token_local: bool
-    #: class strings, and single tokens, already looked up (sites repeat them)
-    memo: dict[str, Rule | None] = field(default_factory=dict, compare=False)
-    token_memo: dict[str, int] = field(default_factory=dict, compare=False)
-
-    def selector_rule(self, tokens: str) -> Rule | None:
-        if tokens in self.memo:
-            return self.memo[tokens]
-        if len(self.memo) > _MEMO_LIMIT:
-            self.memo.clear()
-            self.token_memo.clear()
-        if self.token_local:
-            first = min((self._first_rule(token) for token in tokens.split()), default=-1)
-            rule = self.selectors[first] if 0 <= first < len(self.selectors) else None
-        elif self.any_selector is None or self.any_selector.search(tokens) is not None:
-            rule = next((r for r in self.selectors if r.matches_selector(tokens)), None)
-        else:
-            rule = None
-        self.memo[tokens] = rule
-        return rule
-
-    def _first_rule(self, token: str) -> int:
-        """Index of the first selector matching ``token`` alone (len(selectors) if none)."""
-        found = self.token_memo.get(token)
-        if found is None:
-            found = len(self.selectors)
-            if self.any_selector is None or self.any_selector.search(token) is not None:
-                matches = (i for i, r in enumerate(self.selectors) if r.matches_selector(token))
-                found = next(matches, found)
-            self.token_memo[token] = found
-        return found
-
-    def line_rule(self, text: str) -> Rule | None:
-        own = next((r for r in self.own_lines if r.matches_line(text)), None)
-        if own is not None:
-            return own
-        plain_may = self.has_plain and (
-            self.any_line is None or self.any_line.fullmatch(text.strip()) is not None
-        )
-        guarded_may = self.any_guard is not None and self.any_guard.search(text.lower())
-        if not plain_may and not guarded_may:
-            return None
-        return self.rules.match_line(text, self.profile)
-
-
-#: Boundary idioms a token-local selector may use; anything else that can match
-#: whitespace (``\s``, ``.``, ``\W``, a negated class, a space) could span two tokens.
-_TOKEN_BOUNDARIES = re.compile(r"\(\?:\^\|\\s\)|\(\?:\\s\|\$\)")
-_CROSSES_TOKENS = re.compile(r"\\s|\\W|\\D|(?<!\\)\.|\[\^| ")
-
-
-def _token_local(rules: tuple[Rule, ...]) -> bool:
-    """True when no selector can match across two whitespace-separated tokens."""
-    for rule in rules:
-        if rule.selector is None:
-            continue
-        rest = _TOKEN_BOUNDARIES.sub("", rule.selector.pattern)
-        if _CROSSES_TOKENS.search(rest):
-            return False
-    return True
-
-
-_MEMO_LIMIT = 100_000
-_INDEXES: dict[tuple[int, str | None], tuple[RuleSet, _RuleIndex]] = {}
-
-
-def _guard_search(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
-    """One search for every guard word of ``rules`` (``None`` when none is guarded)."""
-    words = sorted({word for rule in rules for word in rule.guard}, key=len, reverse=True)
-    return guard_pattern(tuple(words)) if words else None
-
-
-def _rule_index(rules: RuleSet, profile: Profile | None) -> _RuleIndex:
-    """The (cached) rule index of ``rules`` for ``profile``."""
-    key = (id(rules), profile.id if profile else None)
-    cached = _INDEXES.get(key)
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    selectors = rules.selector_rules(profile)
-    own_lines = rules.line_rules(profile)[
-        : len(rules.line_rules(profile)) - len(rules.line_rules())
-    ]
-    generic_lines = rules.line_rules()
-    index = _RuleIndex(
-        rules=rules,
-        profile=profile,
-        selectors=selectors,
-        own_lines=own_lines,
-        any_selector=_union(tuple(r.selector.pattern for r in selectors if r.selector)),
-        has_plain=any(not r.guard for r in generic_lines),
-        any_line=_union(
-            tuple(r.pattern.pattern for r in generic_lines if r.pattern and not r.guard)
-        ),
-        any_guard=_guard_search(generic_lines),
-        token_local=_token_local(selectors),
-    )
-    _INDEXES[key] = (rules, index)
-    return index
-
-
 # --- pruning ---------------------------------------------------------------------------
 
 
@@ -623,7 +472,7 @@ def _protected(root: Element, marked: list[Element]) -> set[Element]:
     return keep
 
 
-def _prune(root: Element, marked: list[Element], index: _RuleIndex, removed: list[Removed]) -> None:
+def _prune(root: Element, marked: list[Element], index: RuleIndex, removed: list[Removed]) -> None:
     """Remove hidden elements, page furniture by tag, and elements a DOM rule names.
 
     ``marked`` was collected before the never-text elements were stripped, so an element
@@ -776,7 +625,7 @@ def _extract(
     root: Element, marked: list[Element], rules: RuleSet, profile: Profile | None
 ) -> _Extraction:
     removed: list[Removed] = []
-    _prune(root, marked, _rule_index(rules, profile), removed)
+    _prune(root, marked, rule_index(rules, profile), removed)
     figures = lift_figures(root)
     blocks = _Lineariser().run(root)
     chosen = _select_content(blocks)
@@ -795,7 +644,7 @@ def _extract(
         # Agency copy announces itself in its first and last lines ("(AFP) -", "© AFP").
         edges = [block.text for block, _ in content[:_CUE_BLOCKS] + content[-_CUE_BLOCKS:]]
         profile = rules.detect_profile(edges)
-    index = _rule_index(rules, profile)
+    index = rule_index(rules, profile)
     body: list[Block] = []
     for block, kind in content:
         reason = _block_rejection(block, kind, index)
@@ -829,7 +678,7 @@ def _block_kind(block: _TextBlock, tag: str) -> str:
     return "li" if tag == "li" else "p"
 
 
-def _block_rejection(block: _TextBlock, kind: str, index: _RuleIndex) -> str | None:
+def _block_rejection(block: _TextBlock, kind: str, index: RuleIndex) -> str | None:
     """Why a block inside the main content is still not body text (``None`` keeps it)."""
     if kind not in ("h2", "h3") and block.link_share > _MAX_LINK_SHARE and not _is_prose(block):
         return "html:link-dense"
