@@ -218,6 +218,12 @@ def find_date(
     return DateMention(stamp, _role_before(line, start), (start, end))
 
 
+def has_year(line: str) -> bool:
+    """Whether ``line`` prints a year: without an ``anchor``, :func:`find_date` finds no
+    date in a line that does not, so callers screen many lines with this cheap test."""
+    return _ANY_YEAR.search(line) is not None
+
+
 def is_date_line(line: str, *, language: str | None = None) -> bool:
     """Whether ``line`` is a date line: a date with at most a role word and connectors.
 
@@ -225,7 +231,12 @@ def is_date_line(line: str, *, language: str | None = None) -> bool:
     ``On March 15, 2024, the council voted`` is body text that mentions a date.
     """
     mention = find_date(line, language=language)
-    return mention is not None and _extra_words(line, *mention.span) <= _MAX_EXTRA_WORDS
+    return mention is not None and is_date_line_of(line, mention)
+
+
+def is_date_line_of(line: str, mention: DateMention) -> bool:
+    """:func:`is_date_line` for a ``mention`` already found in ``line`` (read once)."""
+    return _extra_words(line, *mention.span) <= _MAX_EXTRA_WORDS
 
 
 # --- relative dates ---------------------------------------------------------------------------

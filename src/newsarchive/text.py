@@ -45,13 +45,12 @@ from newsarchive.textheader import (
 from newsarchive.textlines import (
     BAD,
     GOOD,
+    REPEAT_LIMIT,
     RULE,
     TERMINAL,
     WORD,
-    all_stopwords,
     classify,
     comments_start,
-    line_features,
     main_run,
     mark_teasers,
     removal_reason,
@@ -161,9 +160,8 @@ def _classify_body(
     seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
     free = [roles[i] == "" for i in seq]
     counts = Counter(texts[i] for i, is_free in zip(seq, free, strict=True) if is_free)
-    stop = all_stopwords()
     first = [
-        classify(line_features(texts[i], stop, counts)) if is_free else (BAD, "rule")
+        classify(texts[i], counts[texts[i]] >= REPEAT_LIMIT) if is_free else (BAD, "rule")
         for i, is_free in zip(seq, free, strict=True)
     ]
     mark_teasers(seq, free, first, kinds, texts)

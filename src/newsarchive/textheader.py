@@ -47,9 +47,10 @@ _JOB_TITLE = re.compile(
     r"|journaliste|envoyée?|giornalista|inviat[oa]|periodista|corresponsal|redactora?)\b"
 )
 #: What a byline people.py can read looks like: a byline word, "NAME, AGENCY", a job.
-_BYLINE_HINT = re.compile(
-    r"(?i)^(?:by|von|par|di|por|de|door|av|text|texte|testo|texto)\s|,\s*\S|\|"
-    r"|\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+_BYLINE_WORD = re.compile(r"(?i)(?:by|von|par|di|por|de|door|av|text|texte|testo|texto)\s")
+_AFTER_COMMA = re.compile(r",\s*\S")
+_BYLINE_JOB = re.compile(
+    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
     r"|analyst|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste"
     r"|giornalista|periodista|corresponsal)\b"
 )
@@ -92,38 +93,69 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     ``Science Reporter``) is a two-line byline.
     """
     meta: dict[int, str] = {}
+    last = len(texts) - 1
     for i, text in enumerate(texts):
-        if roles[i] or i in meta or len(text) > _META_CHARS or word_count(text) > _META_WORDS:
+        if roles[i] or i in meta:
             continue
-        if _DATE_HINT.search(text) and _date_line(text):
-            meta[i] = "date"
-        elif BYLINE_START.match(text) or (
-            word_count(text) <= _HINTED_BYLINE_WORDS
-            and _BYLINE_HINT.search(text)
-            and people.parse_byline(text)
-        ):
-            meta[i] = "byline"
-        elif (
-            i + 1 < len(texts)
-            and not roles[i + 1]
-            and word_count(text) <= 4
-            and _JOB_TITLE.search(texts[i + 1])
-            and word_count(texts[i + 1]) <= 4
-            and people.parse_byline(f"{text} {texts[i + 1]}")
-        ):
-            meta[i] = meta[i + 1] = "byline"
+        kind = _META_KINDS.get(text, _UNSEEN)
+        if kind is _UNSEEN:
+            if len(_META_KINDS) >= _META_CACHE_SIZE:
+                _META_KINDS.clear()
+            kind = _META_KINDS[text] = _meta_kind(text)
+        if kind == _NAME:
+            following = texts[i + 1] if i < last and not roles[i + 1] else ""
+            if (
+                _JOB_TITLE.search(following)
+                and word_count(following) <= 4
+                and people.parse_byline(f"{text} {following}")
+            ):
+                meta[i] = meta[i + 1] = "byline"
+        elif kind is not None:
+            meta[i] = kind
     return meta
+
+
+#: What a line is on its own: "date", "byline", a possible name over a job title, or
+#: nothing (``None``). Remembered per line text, as the checks call dates.py and people.py.
+_NAME = "name"
+_UNSEEN = "unseen"
+_META_CACHE_SIZE = 50_000
+_META_KINDS: dict[str, str | None] = {}
+
+
+def _meta_kind(text: str) -> str | None:
+    if len(text) > _META_CHARS or word_count(text) > _META_WORDS:
+        return None
+    # dates.py reads no date without a year here (no anchor), so that screen goes first.
+    if dates.has_year(text) and _DATE_HINT.search(text) and _date_line(text):
+        return "date"
+    if BYLINE_START.match(text) or (
+        word_count(text) <= _HINTED_BYLINE_WORDS
+        and _byline_hinted(text)
+        and people.parse_byline(text)
+    ):
+        return "byline"
+    return _NAME if word_count(text) <= 4 else None
+
+
+def _byline_hinted(text: str) -> bool:
+    """Whether a line looks like a byline people.py can read: a byline word first, a
+    comma before more text ("NAME, AGENCY"), a bar, or a job title. Cheapest tests first."""
+    return bool(
+        _BYLINE_WORD.match(text)
+        or "|" in text
+        or ("," in text and _AFTER_COMMA.search(text))
+        or _BYLINE_JOB.search(text)
+    )
 
 
 def _date_line(text: str) -> bool:
     """A line that prints a date, possibly two (``Published …Updated …``), and little else."""
-    if dates.is_date_line(text):
-        return True
-    return (
-        word_count(text) <= _DATE_LINE_WORDS
-        and not SENTENCE_END.search(text)
-        and dates.find_date(text) is not None
-    )
+    mention = dates.find_date(text)
+    if mention is None:
+        return False
+    short = word_count(text) <= _DATE_LINE_WORDS and not SENTENCE_END.search(text)
+    return short or dates.is_date_line_of(text, mention)
 
 
 def pair_captions(texts: Sequence[str], roles: list[str], reasons: list[str | None]) -> None:

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from newsarchive import language
 
 WORD = re.compile(r"\w+")
-#: Punctuation to blank out before splitting a line into words: ``str.split`` is many
-#: times faster than a regex, and the words come out the same as ``\w+`` would give.
-_PUNCTUATION = str.maketrans(
-    dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»„‚‹›—–…·•¿¡§©®°", " ")
-)
+#: Punctuation that separates the words the classifier counts (as whitespace does).
+_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»„‚‹›—–…·•¿¡§©®°"
+#: A word for the classifier: a run of anything but whitespace and ``_PUNCTUATION``.
+_TOKEN = re.compile(f"[^\\s{re.escape(_PUNCTUATION)}]+")
 TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 MENU_SEPARATOR = re.compile(r"\s[|•·›»>/]\s|\s[|•·›»]$|^[|•·›»]\s")
@@ -40,7 +37,7 @@ _LINK_WORDS = frozenset(
     games podcasts podcast live watch listen""".split()  # noqa: SIM905 - a word list reads better as text
 )
 #: Lines of a page repeated this many times are navigation or widgets, not prose.
-_REPEAT_LIMIT = 2
+REPEAT_LIMIT = 2
 
 
 # --------------------------------------------------------------------------- classifier
@@ -62,63 +59,65 @@ _REPEAT_LIMIT = 2
 #    the first comment control after enough prose ends the article (comments_start).
 
 
-@dataclass(frozen=True)
-class _Features:
-    """Shape of one line, as used by the body/boilerplate classifier."""
-
-    words: int
-    chars: int
-    stop_share: float
-    link_share: float
-    cap_share: float
-    terminal: bool
-    separators: int
-    repeated: bool
-
-
-def line_features(text: str, stop: frozenset[str], counts: Counter[str]) -> _Features:
-    tokens = text.translate(_PUNCTUATION).split()
-    lowered = [token.lower() for token in tokens]
-    n = len(tokens) or 1
-    return _Features(
-        words=len(tokens),
-        chars=len(text),
-        stop_share=sum(map(stop.__contains__, lowered)) / n,
-        link_share=sum(map(_LINK_WORDS.__contains__, lowered)) / n,
-        cap_share=sum(1 for token in tokens if token[0].isupper()) / n,
-        terminal=TERMINAL.search(text[-_TAIL:]) is not None,
-        separators=len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0,
-        repeated=counts[text] > _REPEAT_LIMIT - 1,
-    )
-
-
 #: Line classes before context: good (prose), near (probably prose), short, bad.
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 #: A line a rule already dropped: skipped when neighbours are consulted.
 RULE = "rule"
+#: Lines repeated on a page that are this long (in words) are still judged as prose.
+_REPEATED_PROSE_WORDS = 30
+#: Classes remembered (line text -> class, reason, words) before the cache starts afresh:
+#: menus, share bars and footers recur across a publisher's pages.
+_CLASS_CACHE_SIZE = 50_000
+_CLASSES: dict[str, tuple[str, str, int]] = {}
 
 
-def classify(f: _Features) -> tuple[str, str]:
-    """Context-free class of a line and the reason (hand-set thresholds, see above).
+def classify(text: str, repeated: bool) -> tuple[str, str]:
+    """Class of a line and the reason (hand-set thresholds, see above).
 
     Prose is long, ends like a sentence and is dense in stop words; navigation is short,
-    capitalised, link-worded, separated by bars or arrows, and often repeated.
+    capitalised, link-worded, separated by bars or arrows, and often repeated on the page.
+    Everything but the repetition depends on the line alone, so it is worked out once per
+    distinct line text.
     """
-    if f.repeated and f.words < 30:
+    found = _CLASSES.get(text)
+    if found is None:
+        if len(_CLASSES) >= _CLASS_CACHE_SIZE:
+            _CLASSES.clear()
+        found = _CLASSES[text] = _classify_shape(text)
+    if repeated and found[2] < _REPEATED_PROSE_WORDS:
         return BAD, "repeated"
-    if f.separators >= 2 or (f.separators and f.words < 12):
-        return BAD, "separators"
-    if f.link_share >= 0.5 and f.words < 15:
-        return BAD, "link-words"
-    if f.words >= 25 and f.stop_share >= 0.2:
-        return GOOD, "prose"
-    if f.words >= 12 and f.terminal and f.stop_share >= 0.15:
-        return GOOD, "sentence"
-    if f.words >= 7 and f.stop_share >= 0.25 and f.cap_share < 0.6:
-        return NEAR, "short-prose"
-    if f.words >= 4 and f.terminal and f.cap_share < 0.6:
-        return NEAR, "short-sentence"
-    return SHORT, "short"
+    return found[0], found[1]
+
+
+def _classify_shape(text: str) -> tuple[str, str, int]:
+    """The context-free class, reason and word count of a line.
+
+    Features are computed in the order the thresholds consult them, and only when one can
+    still change the answer: most lines are short menu entries decided by their length.
+    """
+    tokens = _TOKEN.findall(text)
+    words = len(tokens)
+    n = words or 1
+    separators = len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0
+    if separators >= 2 or (separators and words < 12):
+        return BAD, "separators", words
+    lowered = " ".join(tokens).lower().split()
+    if words < 15 and sum(map(_LINK_WORDS.__contains__, lowered)) / n >= 0.5:
+        return BAD, "link-words", words
+    if words < 4:
+        return SHORT, "short", words
+    stop_share = sum(map(all_stopwords().__contains__, lowered)) / n
+    if words >= 25 and stop_share >= 0.2:
+        return GOOD, "prose", words
+    terminal = TERMINAL.search(text[-_TAIL:]) is not None
+    if words >= 12 and terminal and stop_share >= 0.15:
+        return GOOD, "sentence", words
+    capitalised = sum(1 for token in tokens if token[0].isupper()) / n < 0.6
+    if words >= 7 and stop_share >= 0.25 and capitalised:
+        return NEAR, "short-prose", words
+    if terminal and capitalised:
+        return NEAR, "short-sentence", words
+    return SHORT, "short", words
 
 
 def settle(classes: list[str]) -> list[str]:
