@@ -26,6 +26,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 #: Share of control characters above which a payload is treated as binary.
 _BINARY_SHARE = 0.05
+#: Every byte but the control characters that mark binary data (tab, LF, FF, CR, ESC are text).
+_NOT_BINARY_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
 
 
 def bom_encoding(data: bytes) -> str | None:
@@ -43,7 +45,7 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample.translate(None, _NOT_BINARY_CONTROL))
     return bool(sample) and controls / len(sample) > _BINARY_SHARE
 
 

@@ -57,7 +57,7 @@ from newsarchive.textlines import (
     score_line,
     settle,
 )
-from newsarchive.textrules import detect_profile, matchers
+from newsarchive.textrules import detect_profile, line_matcher
 
 LOGGER = logging.getLogger(__name__)
 
@@ -124,12 +124,12 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
     numbered = _nonblank_lines(text)
     texts = [t for _, t in numbered]
     profile = detect_profile(ruleset, texts, url)
-    own, generic = matchers(ruleset, profile)
+    matcher = line_matcher(ruleset, profile)
     roles = [""] * len(texts)
     reasons: list[str | None] = [None] * len(texts)
     kinds: list[str | None] = [None] * len(texts)
     for i, line in enumerate(texts):
-        rule = own.match(line) or generic.match(line)
+        rule = matcher.match(line)
         if rule is not None:
             roles[i] = "removed" if rule.action == "drop" else rule.action
             reasons[i] = rule.id

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
 
 from newsarchive.rules import Profile, Rule, RuleSet, guard_pattern
 
@@ -18,18 +20,16 @@ _INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
 
 class _Matcher:
-    """The line rules of one profile, applied in order, with two screens and a cache.
+    """The line rules of one profile, applied in order, behind two screens.
 
     Most lines match no rule, so the matcher first asks cheap questions: one regex made
     of all unguarded patterns says whether any of them could match, and one search for
     all guard words says which guarded rules could. Only those rules are then tried in
-    order. Menus, share bars and footers repeat within a page and across a publisher's
-    pages, so a line seen before costs one dictionary lookup.
+    order.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(r for r in rules if r.pattern is not None)
-        self.cache: dict[str, Rule | None] = {}
         plain = [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
         try:
             self.plain: re.Pattern[str] | None = re.compile(
@@ -51,16 +51,10 @@ class _Matcher:
             for word in words
         }
 
-    def match(self, line: str) -> Rule | None:
-        if line in self.cache:
-            return self.cache[line]
-        found = self._first_match(line)
-        if len(self.cache) >= _CACHE_SIZE:
-            self.cache.clear()
-        self.cache[line] = found
-        return found
-
-    def _first_match(self, line: str) -> Rule | None:
+    def first_match(self, line: str) -> Rule | None:
+        """The first rule (in order) whose pattern matches the whole line, if any."""
+        if not self.rules:
+            return None
         plain_may = self.plain is None or self.plain.fullmatch(line) is not None
         guarded: set[int] = set()
         if self.guard_words is not None:
@@ -75,10 +69,6 @@ class _Matcher:
         return None
 
 
-#: Lines remembered per matcher before the cache starts afresh.
-_CACHE_SIZE = 50_000
-
-
 def _scoped(pattern: str) -> str:
     """Turn leading global flags ``(?i)x`` into a scoped group ``(?i:x)`` for embedding."""
     found = _INLINE_FLAGS.match(pattern)
@@ -87,28 +77,52 @@ def _scoped(pattern: str) -> str:
     return f"(?{found.group(1)}:{pattern[found.end() :]})"
 
 
-_MATCHERS: dict[tuple[int, str], tuple[RuleSet, _Matcher]] = {}
+class LineMatcher:
+    """The line rules for pages of one profile: its own rules first, then the generic ones.
+
+    Menus, share bars and footers repeat within a page and across a publisher's pages,
+    so a line seen before costs one dictionary lookup.
+    """
+
+    def __init__(self, own: _Matcher, generic: _Matcher) -> None:
+        self.own = own
+        self.generic = generic
+        self.cache: dict[str, Rule | None] = {}
+
+    def match(self, line: str) -> Rule | None:
+        """The rule that claims ``line`` (whole, stripped), or ``None``."""
+        cache = self.cache
+        if line in cache:
+            return cache[line]
+        found = self.own.first_match(line) or self.generic.first_match(line)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[line] = found
+        return found
 
 
-def matchers(rules: RuleSet, profile: Profile | None) -> tuple[_Matcher, _Matcher]:
-    """The profile's own matcher and the generic one, in application order.
+#: Lines remembered per matcher before the cache starts afresh.
+_CACHE_SIZE = 50_000
+
+_MATCHERS: dict[tuple[int, str], tuple[RuleSet, LineMatcher]] = {}
+_GENERIC: dict[int, tuple[RuleSet, _Matcher]] = {}
+
+
+def line_matcher(rules: RuleSet, profile: Profile | None) -> LineMatcher:
+    """The matcher for ``profile``'s pages, built once per rule set and profile.
 
     Profile rules come first (``RuleSet.line_rules``); keeping them apart means the
     generic matcher, by far the larger, is built once per rule set, not per profile.
+    Each rule set is kept alive with its matchers so that its id cannot be reused.
     """
-    own = _cached_matcher(rules, f"profile:{profile.id}" if profile else "profile:", profile)
-    return own, _cached_matcher(rules, "generic", None)
-
-
-def _cached_matcher(rules: RuleSet, key: str, profile: Profile | None) -> _Matcher:
-    """The matcher for a profile's rules (or, for "generic", the rule set's own), cached;
-    the rule set is kept alive with it so its id cannot be reused."""
-    slot = (id(rules), key)
+    slot = (id(rules), profile.id if profile is not None else "")
     cached = _MATCHERS.get(slot)
     if cached is None or cached[0] is not rules:
-        members = rules.rules if key == "generic" else (profile.rules if profile else ())
-        cached = (rules, _Matcher(members))
-        _MATCHERS[slot] = cached
+        generic = _GENERIC.get(id(rules))
+        if generic is None or generic[0] is not rules:
+            generic = _GENERIC[id(rules)] = (rules, _Matcher(rules.rules))
+        own = _Matcher(profile.rules if profile is not None else ())
+        cached = _MATCHERS[slot] = (rules, LineMatcher(own, generic[1]))
     return cached[1]
 
 
@@ -116,7 +130,9 @@ class _Cue:
     """A profile cue searched over a whole page, with ``^`` meaning "at a line start".
 
     A leading ``^`` is checked by hand after an unanchored search, because the regex
-    engine only skips ahead quickly to a literal prefix, not to line starts.
+    engine only skips ahead quickly to a literal prefix, not to line starts. Text the cue
+    must contain (`` (modifica il `` of a Corriere date line) is looked for first with
+    ``in``, which is much faster than a search that cannot skip ahead.
     """
 
     def __init__(self, cue: re.Pattern[str]) -> None:
@@ -125,13 +141,45 @@ class _Cue:
         body = cue.pattern[len(flags) :]
         self.anchored = body.startswith("^")
         self.pattern = re.compile(flags + body.removeprefix("^"), re.MULTILINE)
+        self.needed = required_text(self.pattern)
 
     def found_in(self, page: str) -> bool:
+        if self.needed and self.needed not in page:
+            return False
         for match in self.pattern.finditer(page):
             start = match.start()
             if not self.anchored or start == 0 or page[start - 1] == "\n":
                 return True
         return False
+
+
+def required_text(pattern: re.Pattern[str]) -> str:
+    """The longest run of literal characters every match of ``pattern`` contains, or "".
+
+    Read off the parsed pattern: only the top-level sequence (and groups in it) counts,
+    as anything under a repeat or an alternative may be absent. Case-insensitive
+    patterns give "" (a plain ``in`` test could not stand in for them).
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    runs = [""]
+    for op, value in _flat_sequence(list(_parser.parse(pattern.pattern, pattern.flags))):
+        if op is _constants.LITERAL:
+            runs[-1] += chr(value)
+        elif runs[-1]:
+            runs.append("")
+    return max(runs, key=len)
+
+
+def _flat_sequence(items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """A parsed sequence with plain groups opened up (flag groups stay as they are)."""
+    flat: list[tuple[Any, Any]] = []
+    for op, value in items:
+        if op is _constants.SUBPATTERN and not value[1] and not value[2]:
+            flat.extend(_flat_sequence(list(value[3])))
+        else:
+            flat.append((op, value))
+    return flat
 
 
 #: Lines read for profile cues at each end of a long page.
