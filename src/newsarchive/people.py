@@ -20,6 +20,7 @@ title-cased; other names are kept as printed.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newsarchive.datelines import lookup_place
@@ -163,6 +164,7 @@ _CONNECTIVES = _words("of for at and the in on de du des la le für der die di d
 _NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-])*")
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_byline(line: str) -> tuple[str, ...]:
     """Return the person names in ``line`` when the whole line is a byline, else ``()``.
 
@@ -172,6 +174,9 @@ def parse_byline(line: str) -> tuple[str, ...]:
     Returns:
         The names in printed order (title-cased if printed in capitals); ``()`` when the
         line is not a byline or names no person.
+
+    Results are cached: a page's header lines are asked about several times, and bylines
+    recur across a publisher's pages.
     """
     text = line.strip()
     if len(text) > _MAX_LENGTH or text.endswith(("?", "!")):

@@ -200,8 +200,6 @@ def _classify_body(
     assign_header(header, lead, texts, roles, reasons, profile)
 
 
-#: Body words needed before a comments marker for it to end the article.
-
 # --------------------------------------------------------------------------- article
 
 _SOURCE_CUES = (

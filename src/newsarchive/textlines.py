@@ -95,13 +95,13 @@ def _classify_shape(text: str) -> tuple[str, str, int]:
     Features are computed in the order the thresholds consult them, and only when one can
     still change the answer: most lines are short menu entries decided by their length.
     """
-    tokens = _TOKEN.findall(text)
-    words = len(tokens)
+    # Lower-casing maps no letter to a separator (or back), so the words line up.
+    lowered = _TOKEN.findall(text.lower())
+    words = len(lowered)
     n = words or 1
     separators = len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0
     if separators >= 2 or (separators and words < 12):
         return BAD, "separators", words
-    lowered = " ".join(tokens).lower().split()
     if words < 15 and sum(map(_LINK_WORDS.__contains__, lowered)) / n >= 0.5:
         return BAD, "link-words", words
     if words < 4:
@@ -112,7 +112,7 @@ def _classify_shape(text: str) -> tuple[str, str, int]:
     terminal = TERMINAL.search(text[-_TAIL:]) is not None
     if words >= 12 and terminal and stop_share >= 0.15:
         return GOOD, "sentence", words
-    capitalised = sum(1 for token in tokens if token[0].isupper()) / n < 0.6
+    capitalised = sum(1 for token in _TOKEN.findall(text) if token[0].isupper()) / n < 0.6
     if words >= 7 and stop_share >= 0.25 and capitalised:
         return NEAR, "short-prose", words
     if terminal and capitalised:
@@ -191,11 +191,12 @@ _BAD_PENALTY = 24
 _TEASER_PENALTY = 14
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def word_count(text: str) -> int:
     return len(WORD.findall(text))
 
 
+#: Body words needed before a comments marker for it to end the article.
 _COMMENTS_AFTER_WORDS = 50
 
 

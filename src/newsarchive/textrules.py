@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from re import _constants, _parser  # type: ignore[attr-defined]
-from typing import Any
 
 from newsarchive.rules import Profile, Rule, RuleSet, guard_pattern
+from newsarchive.textscreen import PlainScreen, required_text
 
 _INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
@@ -22,21 +21,17 @@ _INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 class _Matcher:
     """The line rules of one profile, applied in order, behind two screens.
 
-    Most lines match no rule, so the matcher first asks cheap questions: one regex made
-    of all unguarded patterns says whether any of them could match, and one search for
-    all guard words says which guarded rules could. Only those rules are then tried in
-    order.
+    Most lines match no rule, so the matcher first asks cheap questions: a regex made of
+    the unguarded patterns' alternatives that can start with the line's first character
+    says whether any of them could match (``textscreen.py``), and one search for all guard
+    words says which guarded rules could. Only those rules are then tried in order.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(r for r in rules if r.pattern is not None)
-        plain = [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
-        try:
-            self.plain: re.Pattern[str] | None = re.compile(
-                "|".join(f"(?:{_scoped(p)})" for p in plain)
-            )
-        except re.error:  # a pattern that cannot be embedded: no screen for plain rules
-            self.plain = None
+        self.plain = PlainScreen(
+            [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
+        )
         words = sorted({w for r in self.rules for w in r.guard}, key=len, reverse=True)
         self.guard_words = guard_pattern(tuple(words)) if words else None
         # A guard word found also means every guard word it starts with was found.
@@ -55,7 +50,7 @@ class _Matcher:
         """The first rule (in order) whose pattern matches the whole line, if any."""
         if not self.rules:
             return None
-        plain_may = self.plain is None or self.plain.fullmatch(line) is not None
+        plain_may = self.plain.may_match(line)
         guarded: set[int] = set()
         if self.guard_words is not None:
             for word in self.guard_words.findall(line.lower()):
@@ -67,14 +62,6 @@ class _Matcher:
             if screened and rule.pattern is not None and rule.pattern.fullmatch(line):
                 return rule
         return None
-
-
-def _scoped(pattern: str) -> str:
-    """Turn leading global flags ``(?i)x`` into a scoped group ``(?i:x)`` for embedding."""
-    found = _INLINE_FLAGS.match(pattern)
-    if found is None:
-        return pattern
-    return f"(?{found.group(1)}:{pattern[found.end() :]})"
 
 
 class LineMatcher:
@@ -151,35 +138,6 @@ class _Cue:
             if not self.anchored or start == 0 or page[start - 1] == "\n":
                 return True
         return False
-
-
-def required_text(pattern: re.Pattern[str]) -> str:
-    """The longest run of literal characters every match of ``pattern`` contains, or "".
-
-    Read off the parsed pattern: only the top-level sequence (and groups in it) counts,
-    as anything under a repeat or an alternative may be absent. Case-insensitive
-    patterns give "" (a plain ``in`` test could not stand in for them).
-    """
-    if pattern.flags & re.IGNORECASE:
-        return ""
-    runs = [""]
-    for op, value in _flat_sequence(list(_parser.parse(pattern.pattern, pattern.flags))):
-        if op is _constants.LITERAL:
-            runs[-1] += chr(value)
-        elif runs[-1]:
-            runs.append("")
-    return max(runs, key=len)
-
-
-def _flat_sequence(items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    """A parsed sequence with plain groups opened up (flag groups stay as they are)."""
-    flat: list[tuple[Any, Any]] = []
-    for op, value in items:
-        if op is _constants.SUBPATTERN and not value[1] and not value[2]:
-            flat.extend(_flat_sequence(list(value[3])))
-        else:
-            flat.append((op, value))
-    return flat
 
 
 #: Lines read for profile cues at each end of a long page.

@@ -1,0 +1,304 @@
+"""Cheap screens derived from rule patterns, so that most lines skip most rules.
+
+Rules stay data: nothing here changes what a rule matches. From each pattern this module
+reads what every match must have, by parsing it with the regex engine's own parser:
+
+- :func:`required_text`: literal text every match contains (tested with ``in``);
+- :func:`first_chars`: the ASCII characters a match can start with;
+- :class:`PlainScreen`: one regex per first character of the line, made of only the rule
+  alternatives that can start with it (``read more|share|menu|...`` split at the top
+  level), instead of one regex trying several hundred alternatives on every line.
+
+A screen may let through lines no rule matches (the rules themselves decide), never the
+reverse: where a pattern cannot be read with certainty, it is always tried.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+_INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+#: Category codes of the parser, as the regexes that test them.
+_CATEGORIES = {
+    _constants.CATEGORY_DIGIT: re.compile(r"\d"),
+    _constants.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
+    _constants.CATEGORY_SPACE: re.compile(r"\s"),
+    _constants.CATEGORY_NOT_SPACE: re.compile(r"\S"),
+    _constants.CATEGORY_WORD: re.compile(r"\w"),
+    _constants.CATEGORY_NOT_WORD: re.compile(r"\W"),
+}
+_ASCII = tuple(chr(code) for code in range(128))
+#: Characters outside ASCII that case-insensitive matching equates with an ASCII letter.
+_FOLDS = {"k": "\u212a", "s": "\u017f", "i": "\u0130\u0131"}
+_IGNORECASE = int(re.IGNORECASE)
+#: Patterns referring back to a group cannot be split into alternatives.
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+Item = tuple[Any, Any]
+
+
+def scoped(pattern: str) -> str:
+    """Turn leading global flags ``(?i)x`` into a scoped group ``(?i:x)`` for embedding."""
+    found = _INLINE_FLAGS.match(pattern)
+    if found is None:
+        return pattern
+    return f"(?{found.group(1)}:{pattern[found.end() :]})"
+
+
+def required_text(pattern: re.Pattern[str]) -> str:
+    """The longest run of literal characters every match of ``pattern`` contains, or "".
+
+    Only the top-level sequence (and plain groups in it) counts, as anything under a
+    repeat or an alternative may be absent. Case-insensitive patterns give "" (a plain
+    ``in`` test could not stand in for them).
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    runs = [""]
+    for op, value in _flat_sequence(list(_parser.parse(pattern.pattern, pattern.flags))):
+        if op is _constants.LITERAL:
+            runs[-1] += chr(value)
+        elif runs[-1]:
+            runs.append("")
+    return max(runs, key=len)
+
+
+def _flat_sequence(items: list[Item]) -> list[Item]:
+    """A parsed sequence with plain groups opened up (flag groups stay as they are)."""
+    flat: list[Item] = []
+    for op, value in items:
+        if op is _constants.SUBPATTERN and not value[1] and not value[2]:
+            flat.extend(_flat_sequence(list(value[3])))
+        else:
+            flat.append((op, value))
+    return flat
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The ASCII characters a match of ``pattern`` can start with; ``None``: any at all.
+
+    A line starting with a character outside ASCII is tried against every pattern, so
+    only ASCII needs answering. Lookarounds are ignored (they only narrow a match).
+    """
+    if pattern.flags & (re.ASCII | re.LOCALE | re.VERBOSE):
+        return None
+    parsed = _parser.parse(pattern.pattern, pattern.flags)
+    found, empty = _sequence_start(list(parsed), bool(pattern.flags & re.IGNORECASE))
+    return None if found is None or empty else frozenset(found)
+
+
+def _sequence_start(items: list[Item], folded: bool) -> tuple[set[str] | None, bool]:
+    """(first characters, whether the sequence can match the empty string)."""
+    found: set[str] = set()
+    for op, value in items:
+        chars, empty = _item_start(op, value, folded)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _item_start(op: Any, value: Any, folded: bool) -> tuple[set[str] | None, bool]:
+    if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+        return set(), True
+    if op is _constants.LITERAL:
+        return {c for c in _ASCII if chr(value) in _variants(c, folded)}, False
+    if op is _constants.IN:
+        test = _set_test(value)
+        if test is None:
+            return None, False
+        return {c for c in _ASCII if any(test(v) for v in _variants(c, folded))}, False
+    if op is _constants.BRANCH:
+        found: set[str] = set()
+        any_empty = False
+        for alternative in value[1]:
+            chars, empty = _sequence_start(list(alternative), folded)
+            if chars is None:
+                return None, False
+            found |= chars
+            any_empty = any_empty or empty
+        return found, any_empty
+    if op is _constants.SUBPATTERN:
+        _, add, remove, body = value
+        if (add | remove) & ~_IGNORECASE:
+            return None, False
+        return _sequence_start(list(body), (folded or bool(add)) and not remove)
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
+        low, _, body = value
+        chars, empty = _sequence_start(list(body), folded)
+        return chars, empty or low == 0
+    return None, False
+
+
+def _variants(char: str, folded: bool) -> str:
+    """The characters a case-insensitive match equates with ``char`` (and itself)."""
+    if not folded:
+        return char
+    return char + char.lower() + char.upper() + _FOLDS.get(char.lower(), "")
+
+
+def _set_test(items: list[Item]) -> Any:
+    """A test for one character against a parsed ``[...]`` set, or ``None`` if unknown."""
+    negate = False
+    tests: list[Any] = []
+    for op, value in items:
+        if op is _constants.NEGATE:
+            negate = True
+        elif op is _constants.LITERAL:
+            tests.append(lambda c, v=value: ord(c) == v)
+        elif op is _constants.RANGE:
+            tests.append(lambda c, low=value[0], high=value[1]: low <= ord(c) <= high)
+        elif op is _constants.CATEGORY and value in _CATEGORIES:
+            tests.append(lambda c, r=_CATEGORIES[value]: r.fullmatch(c) is not None)
+        else:
+            return None
+    return lambda c: any(test(c) for test in tests) != negate
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern, each scoped with its global flags.
+
+    ``(?i)(read more|share)`` gives ``["(?i:read more)", "(?i:share)"]``; a pattern that
+    cannot be split safely (back-references, verbose mode) comes back whole, scoped.
+    """
+    found = _INLINE_FLAGS.match(pattern)
+    flags = found.group(1) if found else ""
+    body = pattern[found.end() :] if found else pattern
+    if "x" in flags or _BACKREFERENCE.search(body):
+        return [scoped(pattern)]
+    while (inner := _unwrap(body)) is not None:
+        body = inner
+    parts = _split_bars(body)
+    return [f"(?{flags}:{part})" if flags else f"(?:{part})" for part in parts]
+
+
+def _unwrap(body: str) -> str | None:
+    """The inside of a group spanning the whole body (``(...)`` or ``(?:...)``), if any."""
+    if body.startswith("(?:"):
+        start = 3
+    elif body.startswith("(") and not body.startswith("(?"):
+        start = 1
+    else:
+        return None
+    return body[start:-1] if _closing(body, 0) == len(body) - 1 else None
+
+
+def _closing(body: str, opening: int) -> int:
+    """Index of the parenthesis closing the one at ``opening`` (-1 when unbalanced)."""
+    depth = 0
+    for index, char in _structure(body):
+        if index < opening:
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def _split_bars(body: str) -> list[str]:
+    """``body`` split at the bars outside any group or set."""
+    parts: list[str] = []
+    depth = 0
+    last = 0
+    for index, char in _structure(body):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[last:index])
+            last = index + 1
+    parts.append(body[last:])
+    return parts
+
+
+def _structure(body: str) -> list[tuple[int, str]]:
+    """Positions of the parentheses and bars that give a pattern its structure, skipping
+    escaped characters and the insides of ``[...]`` sets."""
+    marks: list[tuple[int, str]] = []
+    index = 0
+    size = len(body)
+    while index < size:
+        char = body[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _set_end(body, index)
+            continue
+        if char in "()|":
+            marks.append((index, char))
+        index += 1
+    return marks
+
+
+def _set_end(body: str, start: int) -> int:
+    """Index just past the ``]`` closing the set opened at ``start``."""
+    index = start + 1
+    if body[index : index + 1] == "^":
+        index += 1
+    if body[index : index + 1] == "]":  # a leading "]" is a member, not the end
+        index += 1
+    while index < len(body):
+        if body[index] == "\\":
+            index += 2
+            continue
+        if body[index] == "]":
+            return index + 1
+        index += 1
+    return index
+
+
+class PlainScreen:
+    """Whether any of a list of patterns may fully match a line: one regex per first
+    character, holding only the pattern alternatives that can start with it."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.full = _union([scoped(p) for p in patterns]) if patterns else _NOTHING
+        self.by_char: dict[str, re.Pattern[str] | None] = {}
+        pieces = [piece for pattern in patterns for piece in alternatives(pattern)]
+        if len(pieces) < _DISPATCH_FROM:  # few alternatives: one regex is cheap enough
+            return
+        parts: list[tuple[str, frozenset[str] | None]] = []
+        for pattern in patterns:
+            try:
+                parts.extend((p, first_chars(re.compile(p))) for p in alternatives(pattern))
+            except re.error:  # an alternative that does not stand alone: keep the pattern whole
+                parts.append((scoped(pattern), None))
+        unions: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        for char in _ASCII:
+            chosen = tuple(
+                n for n, (_, start) in enumerate(parts) if start is None or char in start
+            )
+            if chosen not in unions:
+                unions[chosen] = _union([parts[n][0] for n in chosen]) if chosen else _NOTHING
+            self.by_char[char] = unions[chosen] or self.full
+
+    def may_match(self, line: str) -> bool:
+        """False only when no pattern can match the whole (non-empty) ``line``."""
+        screen = self.by_char.get(line[:1], self.full)
+        return screen is None or screen.fullmatch(line) is not None
+
+
+#: Alternatives from which a screen per first character pays for building it (the shipped
+#: generic rules have about 190; a publisher profile's plain rules a dozen or so).
+_DISPATCH_FROM = 40
+#: A regex that matches no line (no patterns to screen for).
+_NOTHING = re.compile(r"(?!)")
+
+
+def _union(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex matching what any of ``patterns`` matches; ``None`` when they cannot be
+    joined (such a screen lets every line through)."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        return None
