@@ -4,18 +4,23 @@ A text capture is what a person gets by copying a news page: one line per paragr
 around the article whatever else the page showed (menus, share bars, prompts, teasers,
 footers). Normalising it is a per-line decision, made in three passes:
 
-1. **Rules** (``rules.py``, data): a line that fully matches a profile or generic rule is
-   dropped with that rule's id, or lifted into image metadata (image id, credit, caption).
-2. **Classifier**: every other line gets hand-set, documented features (length, sentence
-   punctuation, stop-word and link-word density, capitalisation, separators, repetition
-   on the page) combined into a body score; neighbours then settle the uncertain lines and
-   the densest run of body lines is taken as the article. Lines outside it are dropped
-   with a ``classifier:<reason>`` id, so provenance says why even without a rule.
-3. **Structure**: the lines just before the body are read by shape and position for
-   section, headline, kicker, dek, bylines and dates; the first paragraph for a dateline.
+1. **Rules** (``rules.py``, data; applied by ``textrules.py`` behind the screens of
+   ``textscreen.py``): a line that fully matches a profile or generic rule is dropped
+   with that rule's id, or lifted into image metadata (image id, credit, caption).
+2. **Classifier** (``textlines.py``): every other line gets hand-set, documented
+   features (length, sentence punctuation, stop-word and link-word density,
+   capitalisation, separators, repetition on the page) combined into a body score;
+   neighbours then settle the uncertain lines and the densest run of body lines is taken
+   as the article. Lines outside it are dropped with a ``classifier:<reason>`` id, so
+   provenance says why even without a rule.
+3. **Structure** (``textheader.py``): the lines just before the body are read by shape
+   and position for section, headline, kicker, dek, bylines and dates; the first
+   paragraph for a dateline.
 
 Every non-blank line of the capture ends with exactly one role (see :func:`segment`), so
-removed and kept lines always account for the whole input.
+removed and kept lines always account for the whole input. What depends on a line alone
+(the rule it matches, its shape class, whether it reads as a byline or date) is worked
+out once per distinct line text and remembered, since menus and footers recur.
 """
 
 from __future__ import annotations

@@ -105,8 +105,8 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
         if kind == _NAME:
             following = texts[i + 1] if i < last and not roles[i + 1] else ""
             if (
-                _JOB_TITLE.search(following)
-                and word_count(following) <= 4
+                word_count(following) <= 4
+                and _JOB_TITLE.search(following)
                 and people.parse_byline(f"{text} {following}")
             ):
                 meta[i] = meta[i + 1] = "byline"

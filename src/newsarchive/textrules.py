@@ -11,9 +11,7 @@ import re
 from collections.abc import Sequence
 
 from newsarchive.rules import Profile, Rule, RuleSet, guard_pattern
-from newsarchive.textscreen import PlainScreen, required_text
-
-_INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+from newsarchive.textscreen import INLINE_FLAGS, PlainScreen, required_text
 
 # --------------------------------------------------------------------------- rule matching
 
@@ -123,7 +121,7 @@ class _Cue:
     """
 
     def __init__(self, cue: re.Pattern[str]) -> None:
-        found = _INLINE_FLAGS.match(cue.pattern)
+        found = INLINE_FLAGS.match(cue.pattern)
         flags = found.group(0) if found else ""
         body = cue.pattern[len(flags) :]
         self.anchored = body.startswith("^")

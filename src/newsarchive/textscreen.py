@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
 
-_INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+#: Global inline flags at the start of a pattern, such as ``(?i)``.
+INLINE_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 #: Category codes of the parser, as the regexes that test them.
 _CATEGORIES = {
     _constants.CATEGORY_DIGIT: re.compile(r"\d"),
@@ -42,7 +43,7 @@ Item = tuple[Any, Any]
 
 def scoped(pattern: str) -> str:
     """Turn leading global flags ``(?i)x`` into a scoped group ``(?i:x)`` for embedding."""
-    found = _INLINE_FLAGS.match(pattern)
+    found = INLINE_FLAGS.match(pattern)
     if found is None:
         return pattern
     return f"(?{found.group(1)}:{pattern[found.end() :]})"
@@ -166,7 +167,7 @@ def alternatives(pattern: str) -> list[str]:
     ``(?i)(read more|share)`` gives ``["(?i:read more)", "(?i:share)"]``; a pattern that
     cannot be split safely (back-references, verbose mode) comes back whole, scoped.
     """
-    found = _INLINE_FLAGS.match(pattern)
+    found = INLINE_FLAGS.match(pattern)
     flags = found.group(1) if found else ""
     body = pattern[found.end() :] if found else pattern
     if "x" in flags or _BACKREFERENCE.search(body):
