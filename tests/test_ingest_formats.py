@@ -87,3 +87,26 @@ def test_jsonl_ingest_names_file_and_line(root: Path, tmp_path: Path) -> None:
     assert article.published.startswith("1987-04-10")
     found = archive.search(SearchOptions(query="shipping", date_from="1987-03", date_to="1987-03"))
     assert [h.id for h in found.hits] == [out[0]["id"]]
+
+
+def test_migrated_codes_survive_reindex(root: Path, tmp_path: Path) -> None:
+    export = tmp_path / "wire.jsonl"
+    record = {
+        "id": "wire-7",
+        "headline": "OPEC Ministers Meet on Output",
+        "body": "Oil ministers met to discuss output ceilings.",
+        "date": "1987-06-25",
+        "topics": ["crude"],
+        "places": ["saudi-arabia"],
+    }
+    brief = {"id": "wire-8", "headline": "OPEC MEETING ENDS", "date": "1987-06-26"}
+    export.write_text(json.dumps(record) + "\n" + json.dumps(brief) + "\n", encoding="utf-8")
+    archive = Archive(root)
+    results = list(archive.ingest([str(export)]))
+    assert [r.status for r in results] == ["ingested", "ingested"]  # a brief is a record too
+    query = SearchOptions(query="topics:crude AND places:saudi-arabia")
+    before = [h.id for h in archive.search(query).hits]
+    assert before == [results[0].id]
+    archive.reindex()
+    assert [h.id for h in archive.search(query).hits] == before
+    assert archive.article(str(results[1].id)).blocks == ()

@@ -424,7 +424,6 @@ def test_validate_accepts_a_parsed_element() -> None:
         ({"normalised_at": None}, "lacks itemMeta/versionCreated"),
         ({"normalised_at": "2026-11-27T21:52:13"}, "versionCreated"),
         ({"generator_version": None}, "lacks the normaliser's version"),
-        ({"blocks": ()}, "lacks a body"),
     ],
 )
 def test_archive_refuses_records_missing_what_it_promises(
@@ -602,3 +601,23 @@ def test_normalised_seed_record_validates_against_both_schemas(seed_path: Path) 
     newsml.validate_official(record, _official_or_skip())
     assert b'<p><span class="dateline">ROME\xe2\x80\x94</span>North Korea' in record
     assert newsml.from_newsml(record) == article
+
+
+# ----------------------------------------------------------------------------- migrated records
+
+
+def test_headline_only_brief_is_a_valid_record() -> None:
+    brief = seed_like().evolve(blocks=(), dateline=None)
+    record = newsml.to_newsml(brief)
+    newsml.validate(record)
+    assert newsml.from_newsml(record).blocks == ()
+
+
+def test_migrated_codes_and_source_id_round_trip() -> None:
+    extra = {"subjects": "crude nat-gas", "places": "usa kuwait", "source_id": "wire-42"}
+    record = newsml.to_newsml(seed_like().evolve(extra=extra))
+    newsml.validate(record)
+    if STANDARDS.is_dir():
+        newsml.validate_official(record, STANDARDS)
+    assert newsml.from_newsml(record).extra == extra
+    assert newsml.from_newsml(newsml.to_newsml(seed_like())).extra == {}

@@ -20,6 +20,12 @@ HTML = "text/html"
 WARC = "application/warc"
 JSONL = "application/x-ndjson"
 
+#: ``Article.extra`` keys that records keep: space-separated subject codes, place codes, and
+#: the id the article had in the system it was migrated from (JSON Lines ingest).
+EXTRA_SUBJECTS = "subjects"
+EXTRA_PLACES = "places"
+EXTRA_SOURCE_ID = "source_id"
+
 #: Kinds of body block kept in the XHTML; ``p`` is an ordinary paragraph.
 BLOCK_KINDS = ("p", "h2", "h3", "blockquote", "li")
 

@@ -14,7 +14,8 @@ Mapping decisions worth knowing when reading a record:
   original's path relative to the archive root (the folder holding ``raw/`` and ``archive/``),
   percent-encoded as a URI reference, exactly as ``RawRef.path`` says.
 * Absent facts are absent elements; empty strings count as absent, so an optional field that
-  is ``""`` reads back as ``None``. ``Article.extra`` is not stored.
+  is ``""`` reads back as ``None``. Of ``Article.extra``, the subject and place codes and
+  the source id of a migrated record are stored (``keyword`` and ``altId``).
 
 Output is deterministic: the same Article always gives the same bytes.
 """
@@ -34,7 +35,18 @@ from lxml import etree
 
 from newsarchive import datelines
 from newsarchive.errors import RecordError
-from newsarchive.models import BLOCK_KINDS, Article, Block, Image, RawRef, Removed, WarcOrigin
+from newsarchive.models import (
+    BLOCK_KINDS,
+    EXTRA_PLACES,
+    EXTRA_SOURCE_ID,
+    EXTRA_SUBJECTS,
+    Article,
+    Block,
+    Image,
+    RawRef,
+    Removed,
+    WarcOrigin,
+)
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -63,7 +75,10 @@ PROJECT_SCHEMES = {
     "nagen": f"{ARCHIVE_URI}cv/generatorrole/",
     "nahop": f"{ARCHIVE_URI}cv/hopaction/",
     "naidt": f"{ARCHIVE_URI}cv/idtype/",
+    "nakw": f"{ARCHIVE_URI}cv/keywordrole/",
 }
+#: Keyword roles for the subject and place codes a migrated record brings with it.
+_KEYWORD_ROLES = {EXTRA_SUBJECTS: "nakw:subject", EXTRA_PLACES: "nakw:place"}
 #: IPTC scheme aliases the records use; all are declared in IPTC catalog 41 (a test checks).
 IPTC_ALIASES = frozenset(
     [
@@ -341,8 +356,14 @@ def _content_meta(root: etree._Element, article: Article) -> None:
     bylines = [byline for byline in article.bylines if byline]
     for byline in bylines:
         _named(meta, _N + "creator", byline, role="cpprole:author")
+    source_id = _present(article.extra.get(EXTRA_SOURCE_ID))
+    if source_id:
+        _sub(meta, _N + "altId", source_id, type="naidt:sourceId")
     if _present(article.language):
         _sub(meta, _N + "language", tag=str(article.language))
+    for key, role in _KEYWORD_ROLES.items():
+        for code in article.extra.get(key, "").split():
+            _sub(meta, _N + "keyword", code, role=role)
     if _present(article.section):
         alias, _uri = _section_scheme(_present(article.source))
         section = str(article.section)
@@ -537,7 +558,6 @@ _PROMISES = (
     ("n:itemMeta/n:versionCreated", "itemMeta/versionCreated (the normalisation time)"),
     ("n:itemMeta/n:generator[@versioninfo]", "the normaliser's version (generator/@versioninfo)"),
     ("n:itemMeta/n:link[@rel='narel:rawCapture']", "the link to its raw original"),
-    ("n:contentSet/n:inlineXML/x:html/x:body/x:article/x:section/*", "a body (no blocks)"),
 )
 
 
@@ -697,7 +717,20 @@ def from_newsml(data: bytes) -> Article:
         version=int(str(root.get("version"))),
         normalised_at=_text(item, "n:versionCreated"),
         generator_version=generator.get("versioninfo"),
+        extra=_read_extra(content),
     )
+
+
+def _read_extra(content: etree._Element) -> dict[str, str]:
+    """The subject/place codes and source id a migrated record carried (see _content_meta)."""
+    extra = {
+        key: " ".join(k.text or "" for k in content.iterfind(f"n:keyword[@role='{role}']", _NS))
+        for key, role in _KEYWORD_ROLES.items()
+    }
+    source_id = _text(content, "n:altId[@type='naidt:sourceId']")
+    if source_id:
+        extra[EXTRA_SOURCE_ID] = source_id
+    return {key: value for key, value in extra.items() if value}
 
 
 def _child(parent: etree._Element, path: str) -> etree._Element:

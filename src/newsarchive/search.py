@@ -40,8 +40,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from newsarchive.errors import QuerySyntaxError, SearchIndexError
-from newsarchive.models import Article
-from newsarchive.structured import EXTRA_PLACES, EXTRA_SUBJECTS
+from newsarchive.models import EXTRA_PLACES, EXTRA_SUBJECTS, Article
 
 #: Marker opening a highlighted match in :attr:`Hit.snippet`.
 MARK_START = "[["

@@ -22,14 +22,16 @@ from typing import Any
 
 from newsarchive.encoding import clean_text, decode_bytes
 from newsarchive.errors import NormaliseError
-from newsarchive.models import Article, Block, Capture, Image
+from newsarchive.models import (
+    EXTRA_PLACES,
+    EXTRA_SOURCE_ID,
+    EXTRA_SUBJECTS,
+    Article,
+    Block,
+    Capture,
+    Image,
+)
 
-#: ``Article.extra`` key holding space-separated subject codes.
-EXTRA_SUBJECTS = "subjects"
-#: ``Article.extra`` key holding space-separated place codes.
-EXTRA_PLACES = "places"
-#: ``Article.extra`` key holding the record's id in the system it came from.
-EXTRA_SOURCE_ID = "source_id"
 #: Profile name recorded in provenance for every structured record.
 PROFILE = "structured-jsonl"
 
