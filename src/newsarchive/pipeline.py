@@ -178,9 +178,13 @@ class Archive:
             self._rules = load_rules(self.rule_files) if self.rule_files else default_rules()
         return self._rules
 
-    def backend(self) -> SearchBackend:
-        """The search backend over index/ (Whoosh today; see search.SearchBackend)."""
-        return open_backend(self.paths.index)
+    def backend(self, *, bulk: bool = False) -> SearchBackend:
+        """The search backend over index/ (Whoosh today; see search.SearchBackend).
+
+        ``bulk`` asks for the writer settings meant for large batches (more memory and
+        processes, one segment per writer process).
+        """
+        return open_backend(self.paths.index, bulk=bulk)
 
     # -- ingest -------------------------------------------------------------------------
 
@@ -201,7 +205,7 @@ class Archive:
         """
         self.paths.ensure()
         self.rules  # noqa: B018 - fail on a bad rules file before touching any capture
-        backend = self.backend() if index else None
+        backend = self.backend(bulk=workers > 1) if index else None
         with Catalog(self.paths.catalog) as catalog:
             items = read_inputs(
                 inputs, exclude=[self.paths.raw_store, self.paths.archive], media_type=media_type
