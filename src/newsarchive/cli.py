@@ -201,12 +201,15 @@ def search(
 
     \b
     Query language:
-      asylum ambassador            both words (headline, dek and body)
+      asylum ambassador            both words (in headline, kicker, dek or body)
       "acting ambassador"          a phrase; "acting ambassador"~3 allows 3 words between
-      asylum OR defection, NOT x   booleans with ( ) grouping
-      headline:korea  byline:smith  section:europe  source:"daily beast"  dateline:rome  lang:it
-      published:2019  published:[2019-01 TO 2019-03]
-      defect*  ambasador~          wildcards and fuzzy terms
+      asylum OR defection          booleans: AND, OR, NOT (or -word), ( ) grouping
+      headline:korea  kicker:  dek:  body:  byline:smith  dateline:rome
+      section:europe  source:"daily beast"  lang:it  id:1ab8e369c169fbb7d9ad
+      published:2019  published:2019-03  published:[2019-01 TO 2019-03]  (date: works too)
+      defect*  ambassad?r          wildcards
+      ambasador~  ambasador~2      fuzzy terms (1 or 2 edits)
+      *                            every article (with filters, facets or a sort)
 
     \b
     Examples:
