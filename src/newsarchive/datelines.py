@@ -25,6 +25,7 @@ from functools import cache
 from importlib import resources
 
 from newsarchive.dates import is_date_line
+from newsarchive.names import alternation, shipped_names
 
 __all__ = ["Dateline", "Place", "find_dateline", "lookup_place"]
 
@@ -78,7 +79,7 @@ _WIRE_TITLE = re.compile(
 #: CNN's newer style prints the credit without parentheses: ``Nairobi, Kenya CNN — ``.
 _BARE_AGENCY = re.compile(
     rf"(?P<lead>\s*(?P<place>(?:{_TITLE_PLACE}|{_CAPS_PLACE}){_REGION}?)\s"
-    r"(?P<agency>CNN(?: Business| Sport)?)\s*(?:—|–|-)\s*)"
+    rf"(?P<agency>{alternation(shipped_names().bare_dateline_agencies)})\s*(?:—|–|-)\s*)"
 )
 #: The New York Times prints the place on its own line under the byline.
 _REPORTING_FROM = re.compile(
@@ -96,16 +97,9 @@ _PLAIN = re.compile(
 #: After the dateline comes a sentence: a capital, digit, quote or bracket.
 _SENTENCE_START = re.compile(r"[\"“‘'«„(\[0-9A-ZÀ-ÖØ-Þ¿¡]")
 
-#: Agency credits printed in lower case or title case that the title-case form trusts.
-_KNOWN_AGENCIES = frozenset(
-    {
-        "ap", "afp", "reuters", "dpa", "epd", "kna", "apa", "sda", "ats", "ansa", "efe", "cnn",
-        "cnn business", "bbc", "upi", "xinhua", "pa", "ani", "bloomberg", "europa press", "agi",
-        "adnkronos", "tass", "ria novosti", "kyodo", "yonhap", "aap", "cp", "pti", "ips", "abc",
-        "nbc", "cbs", "fox news", "cbs news", "abc news", "nbc news", "ians", "belga", "anp",
-        "lusa", "aa", "wafa", "mena",
-    }
-)  # fmt: skip
+#: Agency credits printed in lower case or title case that the title-case form trusts
+#: (``data/names/agencies.toml``).
+_KNOWN_AGENCIES = shipped_names().trusted_dateline_agencies()
 #: Capitalised words that open sentences or labels, not places.
 _NOT_PLACES = frozenset(
     {

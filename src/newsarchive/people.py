@@ -25,6 +25,7 @@ import re
 
 from newsarchive.datelines import lookup_place
 from newsarchive.dates import find_date
+from newsarchive.names import shipped_names
 
 __all__ = ["parse_byline", "person_name"]
 
@@ -99,22 +100,8 @@ _TITLE_MODIFIERS = _words(
     unsere our speciale spécial especial
     """
 )
-_AGENCIES = frozenset(
-    agency.strip()
-    for agency in """
-    ap|associated press|the associated press|reuters|thomson reuters|afp|agence france-presse
-    |agence france presse|dpa|ansa|efe|agencia efe|europa press|bloomberg|bloomberg news|cnn
-    |cnn business|cnn wire|bbc|bbc news|upi|xinhua|kyodo|yonhap|tass|pa|pa media|press association
-    |nyt|the new york times|new york times|the washington post|washington post|the guardian
-    |guardian|the times|the telegraph|npr|fox news|abc news|cbs news|nbc news|politico|axios
-    |usa today|sky news|al jazeera|the daily beast|daily beast|agi|adnkronos|lusa|belga|anp
-    |apa|sda|keystone-sda|aap|cp|the canadian press|canadian press|dow jones|marketwatch
-    |le monde|le figaro|libération|der spiegel|spiegel|die zeit|zeit online|faz|süddeutsche zeitung
-    |corriere della sera|la repubblica|el país|el mundo|abc|rtve|ard|zdf|tagesschau|france 24
-    |franceinfo|rfi|rai|rainews|wire services|agencies|staff and agencies|staff|wires
-    """.replace("\n", "").split("|")
-    if agency.strip()
-)
+#: Agencies, outlets and collective credits (``data/names/agencies.toml``), case-folded.
+_AGENCIES = shipped_names().byline_agencies()
 #: A byline without ``By`` has few lower-case words (``in``, ``and``, ``correspondent``, ``pm``).
 _MAX_LOWER_WORDS = 5
 #: Punctuation, digits or words that set a credit off from the names.
@@ -122,7 +109,7 @@ _CREDIT_MARK = re.compile(r"[|(,@—–·•\d]| - | in | for |reporting from", 
 _SIGNAL_WORDS = (
     _JOB_WORDS
     | frozenset(a for a in _AGENCIES if " " not in a)
-    | _words("associated press times post guardian news")
+    | frozenset(word.casefold() for word in shipped_names().byline_outlet_words)
 )
 _NAME_PARTICLES = _words(
     """

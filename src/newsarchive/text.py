@@ -35,6 +35,7 @@ from newsarchive import datelines, dates, language, people
 from newsarchive.encoding import clean_text, decode_bytes
 from newsarchive.errors import NormaliseError
 from newsarchive.models import Article, Block, Capture, Image, Removed
+from newsarchive.names import alternation, shipped_names
 from newsarchive.rules import Profile, RuleSet, default_rules
 from newsarchive.textheader import (
     BREADCRUMB,
@@ -242,9 +243,9 @@ _CREDIT_LABEL = re.compile(
     r"|Crédit ?:|Fotografía:|Illustration:|Composite:|©|\(c\)|foto)\s*",
     re.IGNORECASE,
 )
+#: Words that make a caption's parenthesis a photo credit (``data/names/agencies.toml``).
 _CREDIT_WORDS = re.compile(
-    r"/|\b(?:Photo|Getty|iStock|Shutterstock|Reuters|REUTERS|AFP|AP|EPA|dpa|ANSA|EFE|Alamy|PA"
-    r"|Courtesy|Images|LaPresse|imago|Bloomberg|Xinhua)\b"
+    rf"/|\b(?:{alternation(shipped_names().photo_agencies + shipped_names().photo_credit_words)})\b"
 )
 #: Ways a caption carries its credit inline, tried in order.
 _INLINE_CREDITS = (
@@ -254,7 +255,10 @@ _INLINE_CREDITS = (
         r"(?P<caption>.+?)\s+(?:Photograph|Photo|Foto|Bild|Fotografía|Crédit photo|Crédit)"
         r"\s*:\s*(?P<credit>.+)"
     ),
-    re.compile(r"(?P<caption>.+?[.!?])\s*(?P<credit>(?:REUTERS|Reuters|EFE|ANSA|EPA|AFP|dpa)/.+)"),
+    re.compile(
+        r"(?P<caption>.+?[.!?])\s*"
+        rf"(?P<credit>(?:{alternation(shipped_names().slash_credit_agencies)})/.+)"
+    ),
     re.compile(r"(?P<caption>.+[.!?»])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .’'-]+ / [^.]{2,80})"),
     # El País style: the photographer's name glued to the caption's full stop.
     re.compile(r"(?P<caption>.+[.!?])(?P<credit>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+){1,3})"),
