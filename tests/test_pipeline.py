@@ -124,3 +124,11 @@ def test_bag_export_holds_records_and_originals(sample_root: Path, tmp_path: Pat
     (bag / "data" / "newsml" / f"{results[0].id}.xml").write_bytes(b"tampered")
     with pytest.raises(Exception, match="invalid bag"):
         verify_bag(bag)
+
+
+def test_ingesting_the_root_itself_skips_what_newsarchive_wrote(sample_root: Path) -> None:
+    archive = Archive(sample_root)
+    first = list(archive.ingest([str(sample_root / "raw")]))
+    again = list(archive.ingest([str(sample_root)]))
+    assert len(again) == len(first)
+    assert {r.status for r in again} == {"duplicate"}

@@ -137,7 +137,7 @@ def ingest(
 
     archive = _archive(ctx)
     summary = IngestSummary()
-    files = list(expand_inputs(inputs, exclude=[archive.paths.raw_store]))
+    files = list(expand_inputs(inputs, exclude=archive.paths.written))
     forced = None if input_format == "auto" else input_format
     results = archive.ingest(files, index=not no_index, workers=workers, media_type=forced)
     last_file = None

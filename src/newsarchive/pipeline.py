@@ -207,9 +207,7 @@ class Archive:
         self.rules  # noqa: B018 - fail on a bad rules file before touching any capture
         backend = self.backend(bulk=workers > 1) if index else None
         with Catalog(self.paths.catalog) as catalog:
-            items = read_inputs(
-                inputs, exclude=[self.paths.raw_store, self.paths.archive], media_type=media_type
-            )
+            items = read_inputs(inputs, exclude=self.paths.written, media_type=media_type)
             try:
                 yield from self._ingest_items(items, catalog, backend, workers)
             finally:

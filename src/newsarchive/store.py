@@ -63,6 +63,11 @@ class Paths:
     def catalog(self) -> Path:
         return self.archive / "catalog.sqlite"
 
+    @property
+    def written(self) -> tuple[Path, ...]:
+        """Folders newsarchive writes into, which an ingest must never read back as input."""
+        return (self.raw_store, self.archive, self.index)
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, with forward slashes (as recorded in records)."""
         return path.resolve().relative_to(self.root.resolve()).as_posix()
