@@ -157,3 +157,25 @@ def test_installed_console_script(sample_root: Path) -> None:
         check=True,
     )
     assert json.loads(found.stdout)["total"] >= 1
+
+
+def test_export_by_query_and_all_in_every_format(
+    runner: CliRunner, sample_root: Path, tmp_path: Path
+) -> None:
+    _ingest_json(runner, sample_root, str(sample_root / "raw"))
+    base = ["--root", str(sample_root), "export"]
+    by_query = runner.invoke(
+        cli, [*base, "--query", "lang:fr", "--format", "jsonl", "--out", str(tmp_path / "q")]
+    )
+    assert by_query.exit_code == 0, by_query.output
+    (line,) = (tmp_path / "q" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["language"] == "fr"
+    every = runner.invoke(cli, [*base, "--all", "--format", "text", "--out", str(tmp_path / "t")])
+    assert every.exit_code == 0
+    assert len(list((tmp_path / "t").glob("*.txt"))) == len(
+        list((sample_root / "raw").glob("*.txt"))
+    )
+    bag = runner.invoke(cli, [*base, "--all", "--format", "bag", "--out", str(tmp_path / "bag")])
+    assert bag.exit_code == 0, bag.output
+    assert (tmp_path / "bag" / "manifest-sha256.txt").is_file()
+    assert runner.invoke(cli, [*base, "--out", str(tmp_path / "none")]).exit_code == 2

@@ -360,12 +360,15 @@ def export(
 
 def _ids_for(archive: Any, query: str | None, export_all: bool) -> list[str]:
     if export_all:
-        return [path.stem for path, _ in archive.iter_articles()]
+        from newsarchive.store import iter_record_paths
+
+        return [path.stem for path in iter_record_paths(archive.paths)]
     if query is None:
         return []
-    from newsarchive.search import SearchOptions
+    from newsarchive.search import MAX_LIMIT, SearchOptions
 
-    return [hit.id for hit in archive.search(SearchOptions(query=query, limit=100000)).hits]
+    options = SearchOptions(query=query, limit=MAX_LIMIT, highlight=False)
+    return [hit.id for hit in archive.search(options).hits]
 
 
 @cli.command()
