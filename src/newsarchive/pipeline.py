@@ -94,7 +94,7 @@ class IngestSummary:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
     """A capture normalised and rendered in a worker, ready to be stored."""
 
     article: Article
@@ -106,7 +106,7 @@ def now_utc() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def prepare(capture: Capture, rules: RuleSet, raw: RawRef, at: str) -> _Prepared:
+def prepare(capture: Capture, rules: RuleSet, raw: RawRef, at: str) -> Prepared:
     """Normalise one capture and render its validated NewsML-G2 record (pure; runs in workers).
 
     Raises:
@@ -125,7 +125,7 @@ def prepare(capture: Capture, rules: RuleSet, raw: RawRef, at: str) -> _Prepared
     )
     xml = newsml.to_newsml(article)
     newsml.validate(xml)
-    return _Prepared(article, xml)
+    return Prepared(article, xml)
 
 
 _WORKER_RULES: RuleSet | None = None
@@ -138,7 +138,7 @@ def _init_worker(rule_files: Sequence[str]) -> None:
     _WORKER_RULES = load_rules([Path(p) for p in rule_files]) if rule_files else default_rules()
 
 
-def _prepare_in_worker(job: tuple[Capture, RawRef, str]) -> _Prepared | str:
+def _prepare_in_worker(job: tuple[Capture, RawRef, str]) -> Prepared | str:
     capture, raw, at = job
     assert _WORKER_RULES is not None, "worker started without _init_worker"
     try:
@@ -351,7 +351,7 @@ class Archive:
     def _commit(
         self,
         capture: Capture,
-        prepared: _Prepared,
+        prepared: Prepared,
         catalog: Catalog,
         backend: SearchBackend | None,
     ) -> IngestResult:
