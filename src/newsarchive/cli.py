@@ -18,9 +18,9 @@ from typing import Any
 import click
 
 from newsarchive import __version__
+from newsarchive.capture import FORMAT_TYPES
 from newsarchive.errors import ArchiveError
-
-FORMAT_CHOICES = ("auto", "text", "html", "warc", "jsonl")
+from newsarchive.export import FORMATS as EXPORT_FORMATS
 
 
 class _Group(click.Group):
@@ -94,7 +94,7 @@ def _progress(length: int, label: str, enabled: bool) -> Iterator[Any]:
 @click.option(
     "--format",
     "input_format",
-    type=click.Choice(FORMAT_CHOICES),
+    type=click.Choice(["auto", *FORMAT_TYPES]),
     default="auto",
     show_default=True,
     help="What the inputs are; auto recognises them by suffix and content.",
@@ -309,7 +309,7 @@ def show(ctx: click.Context, article_id: str, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["newsml", "jsonl", "text", "bag"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="newsml",
     show_default=True,
     help="newsml: stored records as is; jsonl: one article per line; text; bag: BagIt package.",

@@ -148,10 +148,6 @@ class Article:
         return replace(self, **changes)
 
 
-def _none_if_empty(value: Any) -> Any:
-    return value if value not in ("", None) else None
-
-
 def article_to_json(article: Article) -> dict[str, Any]:
     """The documented, stable JSON shape of an article (``show``/``normalise --format json``)."""
     raw = article.raw
@@ -180,35 +176,3 @@ def article_to_json(article: Article) -> dict[str, Any]:
             else None
         ),
     }
-
-
-def article_from_json(data: dict[str, Any]) -> Article:
-    """Inverse of :func:`article_to_json` for the fields that shape carries."""
-    texts = [str(p) for p in data.get("paragraphs") or []]
-    kinds = [str(k) for k in data.get("paragraph_kinds") or []] or ["p"] * len(texts)
-    raw = data.get("raw")
-    return Article(
-        id=_none_if_empty(data.get("id")),
-        source=_none_if_empty(data.get("source")),
-        url=_none_if_empty(data.get("url")),
-        section=_none_if_empty(data.get("section")),
-        headline=_none_if_empty(data.get("headline")),
-        kicker=_none_if_empty(data.get("kicker")),
-        dek=_none_if_empty(data.get("dek")),
-        bylines=tuple(data.get("bylines") or ()),
-        dateline=_none_if_empty(data.get("dateline")),
-        published=_none_if_empty(data.get("published")),
-        updated=_none_if_empty(data.get("updated")),
-        language=_none_if_empty(data.get("language")),
-        images=tuple(
-            Image(id=i.get("id"), caption=i.get("caption"), credit=i.get("credit"))
-            for i in data.get("images") or ()
-        ),
-        blocks=tuple(Block(text, kind) for text, kind in zip(texts, kinds, strict=False)),
-        removed=tuple(Removed(r["text"], r["rule"]) for r in data.get("removed") or ()),
-        raw=(
-            RawRef(sha256=raw["sha256"], path=raw["path"], media_type=raw["media_type"], size=0)
-            if raw
-            else None
-        ),
-    )
