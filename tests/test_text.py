@@ -262,3 +262,15 @@ def test_teasers_under_a_related_head_are_dropped() -> None:
     removed = {r.text: r.rule for r in article.removed}
     assert removed["Related"] == "read-more"
     assert removed["Ferry Fares Rise Again This Winter"] == "classifier:in-article-teaser"
+
+
+def test_prepare_builds_every_profile_matcher_up_front() -> None:
+    from newsarchive.rules import default_rules
+    from newsarchive.text import prepare
+    from newsarchive.textrules import line_matcher
+
+    rules = default_rules()
+    prepare(rules)
+    built = {profile.id: line_matcher(rules, profile) for profile in rules.profiles}
+    prepare(rules)  # a second call builds nothing new
+    assert all(line_matcher(rules, p) is built[p.id] for p in rules.profiles)

@@ -63,7 +63,7 @@ from newsarchive.textlines import (
     score_line,
     settle,
 )
-from newsarchive.textrules import detect_profile, line_matcher
+from newsarchive.textrules import detect_profile, line_matcher, prepare_rules
 
 LOGGER = logging.getLogger(__name__)
 
@@ -474,6 +474,12 @@ def normalise_text_capture(capture: Capture, rules: RuleSet) -> Article:
     if not article.blocks:
         raise NormaliseError(f"{capture.source}: no article body found in the text capture")
     return article.evolve(id=capture.capture_id, url=capture.url, raw=None)
+
+
+def prepare(rules: RuleSet | None = None) -> None:
+    """Compile the rule screens and profile detectors of ``rules`` (the shipped defaults
+    when omitted) now instead of on first use; see :func:`textrules.prepare_rules`."""
+    prepare_rules(rules if rules is not None else default_rules())
 
 
 def text_body(data: bytes) -> str:

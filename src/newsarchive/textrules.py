@@ -154,18 +154,35 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
     for profile in rules.profiles:
         if profile.matches_url(url):
             return profile
-    cached = _DETECTORS.get(id(rules))
-    if cached is None or cached[0] is not rules:
-        detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
-        cached = (rules, detectors)
-        _DETECTORS[id(rules)] = cached
     # Cues sit in the header, the first paragraphs and the footer.
     ends = lines if len(lines) <= 2 * _CUE_LINES else (*lines[:_CUE_LINES], *lines[-_CUE_LINES:])
     page = "\n".join(ends)
     best: Profile | None = None
     best_hits = 0
-    for cues, profile in cached[1]:
+    for cues, profile in _detectors(rules):
         hits = sum(1 for cue in cues if cue.found_in(page))
         if hits > best_hits:
             best, best_hits = profile, hits
     return best
+
+
+def _detectors(rules: RuleSet) -> list[tuple[list[_Cue], Profile]]:
+    """The cues of every profile that has some, built once per rule set."""
+    cached = _DETECTORS.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
+        cached = _DETECTORS[id(rules)] = (rules, detectors)
+    return cached[1]
+
+
+def prepare_rules(rules: RuleSet) -> None:
+    """Build every screen, matcher and profile detector of ``rules`` now.
+
+    They are otherwise built on first use (the generic matcher with the first page, a
+    profile's with its first page), which is cheapest for a single capture; a
+    long-running ingest pays the same cost once either way, and a timed run can then
+    report it apart from the per-page cost.
+    """
+    for profile in (None, *rules.profiles):
+        line_matcher(rules, profile)
+    _detectors(rules)
