@@ -270,7 +270,7 @@ class WhooshBackend:
         if days is not None:
             node = AndNode((*node.items, days) if isinstance(node, AndNode) else (node, days))
         searcher = self._open_searcher()
-        query = self._compile(node, options.fields)
+        query = self._compile(node, options.fields, searcher.reader())
         collector = self._collector(options)
         searcher.search_with_collector(query, collector)
         results = collector.results()
@@ -361,8 +361,8 @@ class WhooshBackend:
         self._searcher = None
         self._suffixes = None
 
-    def _compile(self, node: QueryNode, default_fields: Sequence[str]) -> Any:
-        compiler = _Compiler(self._schema, self._suffixes or ("",), default_fields)
+    def _compile(self, node: QueryNode, default_fields: Sequence[str], reader: Any) -> Any:
+        compiler = _Compiler(self._schema, self._suffixes or ("",), default_fields, reader)
         # Flatten nested ORs and drop empty clauses as Whoosh's own parser does; unflattened
         # trees both run slower and (seen on Reuters) rank a little differently.
         return compiler.compile(node).normalize()
@@ -456,13 +456,22 @@ class WhooshBackend:
 class _Compiler:
     """Turns the neutral query tree into Whoosh query objects for one index."""
 
-    def __init__(self, schema: Any, suffixes: Sequence[str], default_fields: Sequence[str]):
+    def __init__(
+        self,
+        schema: Any,
+        suffixes: Sequence[str],
+        default_fields: Sequence[str],
+        reader: Any = None,
+    ):
         query = _whoosh("query")
 
         self.q = query
         self.schema = schema
         self.suffixes = suffixes
         self.default_fields = tuple(default_fields)
+        #: The index's reader, when given, lets :meth:`_text` leave out clauses that
+        #: cannot match.
+        self.reader = reader
 
     def compile(self, node: QueryNode) -> Any:
         q = self.q
@@ -523,7 +532,20 @@ class _Compiler:
                 clauses.append(clause)
         if not clauses:
             return q.NullQuery
+        # One clause must stay even when none can match: an empty clause would be
+        # dropped from an enclosing AND (Whoosh's normalize()) instead of emptying it.
+        clauses = [c for c in clauses if self._can_match(c)] or clauses[:1]
         return clauses[0] if len(clauses) == 1 else q.Or(clauses)
+
+    def _can_match(self, clause: Any) -> bool:
+        """False when a word that a term, phrase or all-words clause needs is in no
+        document. Such a clause matches nothing, but Whoosh still keeps its empty matcher
+        in the union of fields and visits it at every step: a word searched in four
+        fields and two of them empty (no kicker or dek) cost a union three deep."""
+        q = self.q
+        if self.reader is None or not isinstance(clause, q.Term | q.Phrase | q.And):
+            return True
+        return all(term in self.reader for term in clause.iter_all_terms(phrases=True))
 
     def _fields(self, field: str | None) -> list[str]:
         names = self.default_fields if field is None else (field,)
