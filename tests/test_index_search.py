@@ -43,3 +43,44 @@ def test_a_word_in_no_field_still_empties_an_and(backend: WhooshBackend) -> None
     assert ids(backend, "harbour zeppelin") == []
     assert ids(backend, '"harbour zeppelin" harbour') == []
     assert ids(backend, "zeppelin OR rain") == ["c"]
+
+
+@pytest.fixture
+def dated(tmp_path: Path) -> Iterator[WhooshBackend]:
+    words = ["harbour", "strike", "rain", "dockers", "port"]
+    docs = [
+        IndexDocument(
+            id=f"d{n}",
+            headline=words[n % 5],
+            body=" ".join(words[(n * k) % 5] for k in range(1, 4)),
+            published=f"2024-0{1 + n % 9}-1{n % 3}T08:00:00+00:00" if n % 7 else None,
+        )
+        for n in range(60)
+    ]
+    with WhooshBackend(tmp_path, bulk=True) as writer:  # two segments
+        writer.add(docs)
+    opened = WhooshBackend(tmp_path)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("query", ["harbour", "harbour AND NOT rain", "(strike OR rain) port", "*"])
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_is_whooshs_sorting_collector_order(
+    dated: WhooshBackend, query: str, sort: str
+) -> None:
+    searcher = dated._open_searcher()
+    compiled = dated._compile(parse_query(query), DEFAULT_FIELDS, searcher.reader())
+    expected = searcher.search(compiled, sortedby="sortdate", reverse=sort == "newest", limit=25)
+    results = dated.search(SearchOptions(query=query, sort=sort, limit=25, highlight=False))
+    assert [hit.id for hit in results.hits] == [hit["id"] for hit in expected]
+    assert results.total == len(expected)
+
+
+def test_sorting_and_facets_work_when_no_story_has_the_value(backend: WhooshBackend) -> None:
+    # No story in `backend` has a date, section, source or language: those columns are
+    # absent from the index altogether.
+    newest = backend.search(SearchOptions(query="harbour", sort="newest"))
+    assert newest.total == 3
+    faceted = backend.search(SearchOptions(query="harbour", facets=("section", "year")))
+    assert faceted.facets == {"section": [], "year": []}

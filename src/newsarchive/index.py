@@ -418,7 +418,7 @@ class WhooshBackend:
             node = AndNode((*node.items, days) if isinstance(node, AndNode) else (node, days))
         searcher = self._open_searcher()
         query = self._compile(node, options.fields, searcher.reader())
-        collector = self._collector(options)
+        collector = self._collector(options, searcher.reader())
         searcher.search_with_collector(query, collector)
         results = collector.results()
         total = len(results)
@@ -514,7 +514,7 @@ class WhooshBackend:
         # trees both run slower and (seen on Reuters) rank a little differently.
         return compiler.compile(node).normalize()
 
-    def _collector(self, options: SearchOptions) -> Any:
+    def _collector(self, options: SearchOptions, reader: Any) -> Any:
         """The collector for one search, built here rather than by ``Searcher.search``.
 
         Whoosh's scored collectors periodically "replace" the matcher with one that drops
@@ -531,11 +531,14 @@ class WhooshBackend:
             collector = collectors.TopCollector(limit, usequality=False, replace=0)
         else:
             collector = _date_order_collector_class()(limit, newest=options.sort == "newest")
-        if options.facets:
-            facets = {
-                name: sorting.FieldFacet(FACET_COLUMNS[name], maptype=sorting.Count)
-                for name in options.facets
-            }
+        # A column no document has a value for is absent from the index, and Whoosh would
+        # then read the facet from the field's terms, which a column-only field has not.
+        facets = {
+            name: sorting.FieldFacet(FACET_COLUMNS[name], maptype=sorting.Count)
+            for name in options.facets
+            if reader.has_column(FACET_COLUMNS[name])
+        }
+        if facets:
             collector = collectors.FacetCollector(collector, facets, maptype=sorting.Count)
         if options.highlight:
             collector = collectors.TermsCollector(collector)
@@ -935,6 +938,8 @@ def _hit_from_stored(stored: dict[str, Any], score: float | None, snippet: str |
 
 def _facet_counts(results: Any, name: str) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
+    if name not in results.facet_names():
+        return []  # no document has a value for it (see WhooshBackend._collector)
     for key, n in results.groups(name).items():
         value = key.decode("utf-8") if isinstance(key, bytes) else str(key or "")
         if value:
