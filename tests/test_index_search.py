@@ -84,3 +84,19 @@ def test_sorting_and_facets_work_when_no_story_has_the_value(backend: WhooshBack
     assert newest.total == 3
     faceted = backend.search(SearchOptions(query="harbour", facets=("section", "year")))
     assert faceted.facets == {"section": [], "year": []}
+
+
+def test_a_oneshot_backend_reads_files_on_demand_with_the_same_results(tmp_path: Path) -> None:
+    docs = [
+        IndexDocument(id=f"s{n}", headline=f"story {n}", body="harbour strike") for n in range(5)
+    ]
+    with WhooshBackend(tmp_path) as writer:
+        writer.add(docs)
+    options = SearchOptions(query="harbour", facets=("section",))
+    mapped, oneshot = WhooshBackend(tmp_path), WhooshBackend(tmp_path, oneshot=True)
+    try:
+        assert oneshot._ix.storage.supports_mmap is False
+        assert oneshot.search(options) == mapped.search(options)
+    finally:
+        mapped.close()
+        oneshot.close()

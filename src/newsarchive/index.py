@@ -336,13 +336,24 @@ class WhooshBackend:
 
     A missing index is created; an unreadable one raises :class:`SearchIndexError`.
     ``bulk=True`` selects the two-process writer for large batches; ``recreate=True``
-    starts from an empty index.
+    starts from an empty index. ``oneshot=True`` suits a backend opened for one search
+    (the CLI): by default Whoosh maps each segment file and copies it into memory when
+    the index opens, which pays off over many searches; one-shot, the files are read
+    on demand instead (Reuters: index and searcher open in 24 instead of 60 ms and 23
+    instead of 132 MB; each search is about 15% slower).
     """
 
-    def __init__(self, index_dir: Path, *, bulk: bool = False, recreate: bool = False) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        bulk: bool = False,
+        recreate: bool = False,
+        oneshot: bool = False,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.bulk = bulk
-        self._ix = _open_index(self.index_dir, recreate=recreate)
+        self._ix = _open_index(self.index_dir, recreate=recreate, mapped=not oneshot)
         # FileIndex.schema re-reads the table of contents from disk on every access.
         self._schema = self._ix.schema
         self._writer: Any = None
@@ -849,14 +860,14 @@ def _stepped_matches(collector: Any) -> Iterable[int]:
             steps = 0
 
 
-def _open_index(index_dir: Path, *, recreate: bool) -> Any:
-    index = _whoosh("index")
+def _open_index(index_dir: Path, *, recreate: bool, mapped: bool = True) -> Any:
+    index, filestore = _whoosh("index"), _whoosh("filedb.filestore")
 
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         if recreate or not index.exists_in(str(index_dir)):
             return index.create_in(str(index_dir), build_schema())
-        return index.open_dir(str(index_dir))
+        return filestore.FileStorage(str(index_dir), supports_mmap=mapped).open_index()
     except Exception as exc:  # a damaged index surfaces as many different exception types
         raise SearchIndexError(
             f"{index_dir}: cannot open the search index ({type(exc).__name__}: {exc}); "

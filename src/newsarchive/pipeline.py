@@ -430,8 +430,10 @@ class Archive:
     # -- search -------------------------------------------------------------------------
 
     def search(self, options: SearchOptions) -> SearchResults:
-        """Run a search over index/ (see search.SearchOptions for the query language)."""
-        backend = self.backend()
+        """Run a search over index/ (see search.SearchOptions for the query language).
+
+        The index is opened for this one search; keep :meth:`backend` open for many."""
+        backend = open_backend(self.paths.index, oneshot=True)
         try:
             return backend.search(options)
         finally:

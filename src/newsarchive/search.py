@@ -299,17 +299,20 @@ class SearchBackend(Protocol):
         """Release files and locks."""
 
 
-def open_backend(index_dir: Path, *, recreate: bool = False, bulk: bool = False) -> SearchBackend:
+def open_backend(
+    index_dir: Path, *, recreate: bool = False, bulk: bool = False, oneshot: bool = False
+) -> SearchBackend:
     """Open (or create) the archive's search index in ``index_dir``.
 
     The one place that names the engine, so callers above the seam never import it.
     ``recreate`` empties the index first (``reindex``); ``bulk`` tunes writing for large
     batches (``reindex``, a big ``ingest --format jsonl``) at the cost of a slower start,
-    so leave it off for a handful of documents.
+    so leave it off for a handful of documents. ``oneshot`` opens for a single search
+    and close (a CLI call): a quicker, smaller start at the cost of slower searches.
     """
     from newsarchive.index import WhooshBackend
 
-    return WhooshBackend(index_dir, recreate=recreate, bulk=bulk)
+    return WhooshBackend(index_dir, recreate=recreate, bulk=bulk, oneshot=oneshot)
 
 
 def render_snippet(snippet: str, start: str = "", end: str = "", *, bold: bool = False) -> str:
