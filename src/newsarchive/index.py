@@ -30,8 +30,10 @@ from __future__ import annotations
 import functools
 import heapq
 import importlib
+import itertools
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -198,6 +200,7 @@ class _WordPlan:
 
     def __init__(self, pattern: Any, stem: Callable[[str], str] | None) -> None:
         self.pattern = pattern
+        self.splitter = re.compile(f"({pattern.pattern})", pattern.flags)
         self.stem = stem
         self.cache: dict[str, str] = {}
 
@@ -209,15 +212,16 @@ class _WordPlan:
             words = [word.lower() for word in self.pattern.findall(text)]
         return self._stems(words)
 
-    def spans(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
-        """The terms, and each word's (start, end) offsets in ``text`` itself."""
-        if text.isascii():
-            matches = list(self.pattern.finditer(text.lower()))
-            words = [m.group() for m in matches]
-        else:
-            matches = list(self.pattern.finditer(text))
-            words = [m.group().lower() for m in matches]
-        return self._stems(words), [m.span() for m in matches]
+    def occurrences(self, text: str) -> tuple[list[str], Iterable[tuple[int, int, int]]]:
+        """The terms, and each word's (position, start, end) with offsets into ``text``
+        itself. Splitting on the captured pattern yields gaps and words alternately, so
+        the running sum of the pieces' lengths gives every offset without a Match object
+        per word."""
+        pieces = self.splitter.split(text.lower() if text.isascii() else text)
+        words = pieces[1::2] if text.isascii() else [word.lower() for word in pieces[1::2]]
+        offsets = list(itertools.accumulate(map(len, pieces)))
+        positions = range(len(words))
+        return self._stems(words), zip(positions, offsets[:-1:2], offsets[1::2], strict=True)
 
     def _stems(self, words: list[str]) -> list[str]:
         stem = self.stem
@@ -292,13 +296,13 @@ def _fused_text_class() -> Any:
             boost = self.format.field_boost
             if kind is characters:
                 encode = self.format.encode
-                terms, spans = plan.spans(value)
+                terms, occurrences = plan.occurrences(value)
                 seen: dict[str, list[tuple[int, int, int]]] = {}
-                for pos, (term, (start, end)) in enumerate(zip(terms, spans, strict=True)):
+                for term, occurrence in zip(terms, occurrences, strict=True):
                     if term in seen:
-                        seen[term].append((pos, start, end))
+                        seen[term].append(occurrence)
                     else:
-                        seen[term] = [(pos, start, end)]
+                        seen[term] = [occurrence]
                 return [(t.encode(), len(p), len(p) * boost, encode(p)) for t, p in seen.items()]
             if kind is positions:
                 encode = self.format.encode
@@ -328,6 +332,37 @@ def _fused_text_class() -> Any:
 def _restore_fused_text() -> Any:
     """An empty fused field for unpickling an index's schema (its state follows)."""
     cls = _fused_text_class()
+    return cls.__new__(cls)
+
+
+@functools.cache
+def _codec_class() -> Any:
+    """Whoosh's W3 codec without the shortest/longest document of each postings block.
+
+    To record those bounds a commit reads every posting's field length back from the
+    segment's length column: a fifth of commit time on Reuters. They only serve a
+    collector that skips blocks which cannot reach the top N; without them a block's
+    BM25 bound is computed for the shortest possible document, which is still an upper
+    bound, so results are the same and only that skipping is less eager (``search``
+    does not skip blocks: its collectors use ``replace=0``). Scores read each document's
+    own length, which is still stored. Merges by ``optimize`` use the stock codec.
+
+    Pickled into each segment by reference to :func:`_restore_codec`.
+    """
+    base: Any = _whoosh("codec.whoosh3").W3Codec
+
+    class NoLengthBoundsCodec(base):  # type: ignore[misc]  # subclassing an untyped base
+        length_stats = False
+
+        def __reduce__(self) -> tuple[Any, ...]:
+            return _restore_codec, (), dict(self.__dict__)
+
+    return NoLengthBoundsCodec
+
+
+def _restore_codec() -> Any:
+    """An empty codec for unpickling a segment (its settings follow)."""
+    cls = _codec_class()
     return cls.__new__(cls)
 
 
@@ -483,12 +518,13 @@ class WhooshBackend:
 
     def _open_writer(self) -> Any:
         if self._writer is None:
+            codec = _codec_class()()
             if self.bulk:
                 self._writer = self._lock_writer(
-                    procs=BULK_PROCS, multisegment=True, limitmb=BULK_LIMITMB
+                    procs=BULK_PROCS, multisegment=True, limitmb=BULK_LIMITMB, codec=codec
                 )
             else:
-                self._writer = self._lock_writer(procs=1, limitmb=SMALL_LIMITMB)
+                self._writer = self._lock_writer(procs=1, limitmb=SMALL_LIMITMB, codec=codec)
         return self._writer
 
     def _lock_writer(self, **settings: Any) -> Any:
