@@ -142,12 +142,12 @@ def test_importing_index_does_not_import_whoosh() -> None:
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("lookup_max", [0, 10_000])
+@pytest.mark.parametrize("lookup", [False, True])
 def test_date_windows_agree_whichever_way_they_are_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup_max: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup: bool
 ) -> None:
-    # 0 forces the day-range intersection, 10,000 the per-match column lookup.
-    monkeypatch.setattr(index, "WINDOW_LOOKUP_MAX", lookup_max)
+    # False forces the day-range intersection, True the per-match column lookup.
+    monkeypatch.setattr(index, "_window_by_lookup", lambda matches, window: lookup)
     dates = ["2019-01-31", "2019-02-01T23:59:00", "2019-02-28", "2019-03-01", None]
     with WhooshBackend(tmp_path) as backend:
         backend.add([doc(f"d{n}", "harbour news", published=d) for n, d in enumerate(dates)])

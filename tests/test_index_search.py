@@ -100,3 +100,28 @@ def test_a_oneshot_backend_reads_files_on_demand_with_the_same_results(tmp_path:
     finally:
         mapped.close()
         oneshot.close()
+
+
+def test_a_date_window_takes_the_smaller_side() -> None:
+    from newsarchive.index import WINDOW_LOOKUP_MAX, _window_by_lookup
+
+    assert _window_by_lookup(200, lambda: 11_000)  # few matches: look up their days
+    assert not _window_by_lookup(3_600, lambda: 1_600)  # a short window: intersect it
+    assert not _window_by_lookup(WINDOW_LOOKUP_MAX + 1, lambda: 10**9)
+
+
+@pytest.mark.parametrize("lookup", [False, True])
+def test_a_date_window_adds_nothing_to_scores_whichever_way_it_is_checked(
+    dated: WhooshBackend, monkeypatch: pytest.MonkeyPatch, lookup: bool
+) -> None:
+    from newsarchive import index
+
+    def ranked(query: str) -> list[tuple[str, float | None]]:
+        hits = dated.search(SearchOptions(query=query, limit=50, highlight=False)).hits
+        return [(hit.id, hit.score) for hit in hits]
+
+    monkeypatch.setattr(index, "_window_by_lookup", lambda matches, window: lookup)
+    unwindowed = dict(ranked("harbour"))
+    windowed = ranked("harbour published:[2024-02 TO 2024-05]")
+    assert 0 < len(windowed) < len(unwindowed)
+    assert all(score == unwindowed[id] for id, score in windowed)

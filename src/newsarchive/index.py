@@ -90,8 +90,8 @@ BULK_LIMITMB = 512
 SMALL_LIMITMB = 128
 #: Seconds a writer waits for another process's lock before giving up.
 LOCK_TIMEOUT = 10.0
-#: A date window checks each match's day in a column when the rest of the query is
-#: estimated to match at most this many documents, else it intersects a day range.
+#: A date window never checks each match's day in a column when the rest of the query
+#: is estimated to match more than this many documents (see _window_by_lookup).
 WINDOW_LOOKUP_MAX = 4000
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60
@@ -782,7 +782,8 @@ def _day_window_class() -> Any:
     A range over the ``day`` field has to read the postings of every story in the window
     (a month of Reuters is 11,000) before the AND can intersect them. When the rest of
     the query matches few documents it is far cheaper to look up each match's day in
-    the ``f_day`` column; when it matches many, the range is intersected as usual.
+    the ``f_day`` column; when it matches many, or more than the window holds, the
+    range is intersected as usual (:func:`_window_by_lookup` decides).
     """
     query, wrappers = _whoosh("query"), _whoosh("matching.wrappers")
     binary = _whoosh("matching.binary")
@@ -812,13 +813,33 @@ def _day_window_class() -> Any:
             child = self.child.matcher(searcher, context)
             if not child.is_active():
                 return child
-            if self.child.estimate_size(searcher.reader()) > WINDOW_LOOKUP_MAX:
-                days = query.NumericRange("day", self.start, self.end)
-                return binary.IntersectionMatcher(child, days.matcher(searcher, context))
-            column = searcher.reader().column_reader("f_day")
-            return wrappers.FilterMatcher(child, _DaysBetween(column, self.start, self.end))
+            reader = searcher.reader()
+            days = query.NumericRange("day", self.start, self.end)
+            if _window_by_lookup(
+                self.child.estimate_size(reader), lambda: days.estimate_size(reader)
+            ):
+                column = reader.column_reader("f_day")
+                return wrappers.FilterMatcher(child, _DaysBetween(column, self.start, self.end))
+            # Boost 0: the range scores 1 per story, but a window filters and must add
+            # nothing, whichever way it is checked (it used to add 1 here).
+            window = wrappers.WrappingMatcher(days.matcher(searcher, context), boost=0.0)
+            return binary.IntersectionMatcher(child, window)
 
     return DayWindow
+
+
+def _window_by_lookup(matches: int, window: Callable[[], int]) -> bool:
+    """True when a date window should look up the day of each of the ``matches`` the
+    rest of the query is estimated to have; False when it should intersect the day
+    range, whose size ``window()`` estimates (asked only when needed: it lists terms).
+
+    A lookup costs one step of the rest of the query per match, an intersection reads
+    the window's postings, so the smaller side decides. Reuters: ``"stock market"``
+    (3,624 estimated) in a 6-day window of 1,592 stories took 85 ms by lookup and 14 ms
+    by intersection; ``opec`` (201) in March (11,544) took 4 ms by lookup and 97 ms by
+    intersection.
+    """
+    return matches <= WINDOW_LOOKUP_MAX and matches <= window()
 
 
 @functools.cache
