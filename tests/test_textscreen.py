@@ -7,7 +7,13 @@ import re
 import pytest
 
 from newsarchive.rules import Rule, default_rules
-from newsarchive.textscreen import PlainScreen, alternatives, first_chars, required_text
+from newsarchive.textscreen import (
+    PlainScreen,
+    alternatives,
+    first_chars,
+    opening_pairs,
+    required_text,
+)
 
 
 def test_alternatives_split_at_top_level_bars_only() -> None:
@@ -67,3 +73,28 @@ def test_screen_turns_away_prose_and_falls_back_outside_ascii() -> None:
     # A first character outside ASCII is screened against every pattern.
     assert screen.by_char.get("É") is None
     assert not screen.may_match("Élections: the council voted on Tuesday.")
+
+
+def test_opening_pairs_read_two_literal_characters_in_every_case() -> None:
+    assert opening_pairs(re.compile(r"© \d{4} AFP$")) == frozenset({"© "})
+    assert opening_pairs(re.compile("(?i)go on")) == frozenset({"go", "gO", "Go", "GO"})
+    # Case-insensitive "s" also matches the long s, as the regex engine folds it.
+    assert "\u017fa" in (opening_pairs(re.compile("(?i)sa")) or ())
+    # Fewer than two literal characters first, or a non-ASCII one to fold: no answer.
+    for pattern in (r"\d{1,2} \w+", r"A\w", "(?i)éa", "a"):
+        assert opening_pairs(re.compile(pattern)) is None
+
+
+def test_profile_cues_agree_with_a_plain_search() -> None:
+    from newsarchive.textrules import _detectors
+
+    lines = ["Intro", "© 2024 AFP", "Go on", "GOT A TIP? SEND IT TO THE DAILY BEAST", "Le Monde"]
+    page = "\n".join(lines)
+    openings = {line[:2] for line in lines}
+    for cues, _ in _detectors(default_rules()):
+        for cue in cues:
+            plain = any(
+                m.start() == 0 or page[m.start() - 1] == "\n" or not cue.anchored
+                for m in cue.pattern.finditer(page)
+            )
+            assert cue.found_in(page, openings) == plain, cue.pattern.pattern

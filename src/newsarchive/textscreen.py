@@ -67,6 +67,25 @@ def required_text(pattern: re.Pattern[str]) -> str:
     return max(runs, key=len)
 
 
+def opening_pairs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Every two-character string a match of ``pattern`` can open with, when the pattern
+    opens with two literal characters (in any case, under ``re.IGNORECASE``); else ``None``.
+
+    Only ASCII letters are read case-insensitively (as :func:`first_chars` does); another
+    character under ``re.IGNORECASE`` gives ``None``.
+    """
+    folded = bool(pattern.flags & re.IGNORECASE)
+    options: list[str] = []
+    for op, value in list(_parser.parse(pattern.pattern, pattern.flags))[:2]:
+        char = chr(value) if op is _constants.LITERAL else ""
+        if not char or (folded and not char.isascii()):
+            return None
+        options.append(_variants(char, folded))
+    if len(options) < 2:
+        return None
+    return frozenset(a + b for a in options[0] for b in options[1])
+
+
 def _flat_sequence(items: list[Item]) -> list[Item]:
     """A parsed sequence with plain groups opened up (flag groups stay as they are)."""
     flat: list[Item] = []
