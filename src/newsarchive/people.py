@@ -61,14 +61,16 @@ _LIST = re.compile(
     r"|\s+(?:and|&|und|et|e|y|with|mit|avec|con)\s+",
     re.IGNORECASE,
 )
+#: The word boundary every word alternative needs is tested once, before them: the
+#: pattern is tried at each position of a line, and most positions are inside a word.
 _TRAILING_ROLE_WORDS = re.compile(
-    r"(?:[\s,:|·•—–-]+|\b(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?"
-    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch"
+    r"(?:[\s,:|·•—–-]+|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?"
+    r"|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch"
     r"|donnerstag|freitag|samstag|sonntag|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]"
     r"|venerd[iì]|sabato|domenica|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)\b"
-    r"|\b(?:last\s+)?updated|\bpublished|\bposted|\bmodified|\bon|\ble|\bam"
-    r"|\bel|\bil|\bmis\s+[àa]\s+jour|\bpubli[ée]|\baktualisiert|\bver[öo]ffentlicht"
-    r"|\baggiornato|\bpubblicato|\bactualizado|\bpublicado)*$",
+    r"|(?:last\s+)?updated|published|posted|modified|on|le|am"
+    r"|el|il|mis\s+[àa]\s+jour|publi[ée]|aktualisiert|ver[öo]ffentlicht"
+    r"|aggiornato|pubblicato|actualizado|publicado))*$",
     re.IGNORECASE,
 )
 
@@ -173,7 +175,9 @@ def parse_byline(line: str) -> tuple[str, ...]:
     text, dated = _strip_date(text)
     if not _MAYBE.match(text):
         return ()
-    text, reporting = _REPORTING_FROM.subn("", _HANDLE.sub("", text))
+    if "@" in text:  # what every handle and address has
+        text = _HANDLE.sub("", text)
+    text, reporting = _REPORTING_FROM.subn("", text)
     text, credited = _strip_parenthesis(text)
     prefix = _PREFIX.match(text)
     body = text[prefix.end() :] if prefix else text

@@ -8,7 +8,8 @@ recognised anywhere first (people.py and dates.py decide), then kept only in the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from newsarchive import dates, people
 from newsarchive.rules import Profile
@@ -97,17 +98,13 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     for i, text in enumerate(texts):
         if roles[i] or i in meta:
             continue
-        kind = _META_KINDS.get(text, _UNSEEN)
-        if kind is _UNSEEN:
-            if len(_META_KINDS) >= _META_CACHE_SIZE:
-                _META_KINDS.clear()
-            kind = _META_KINDS[text] = _meta_kind(text)
+        kind = _remembered(_META_KINDS, _meta_kind, text)
         if kind == _NAME:
-            following = texts[i + 1] if i < last and not roles[i + 1] else ""
             if (
-                word_count(following) <= 4
-                and _JOB_TITLE.search(following)
-                and people.parse_byline(f"{text} {following}")
+                i < last
+                and not roles[i + 1]
+                and _remembered(_JOB_LINES, _job_line, texts[i + 1])
+                and people.parse_byline(f"{text} {texts[i + 1]}")
             ):
                 meta[i] = meta[i + 1] = "byline"
         elif kind is not None:
@@ -116,11 +113,29 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
 
 
 #: What a line is on its own: "date", "byline", a possible name over a job title, or
-#: nothing (``None``). Remembered per line text, as the checks call dates.py and people.py.
+#: nothing (``None``); and whether a line is a short job title (``Science Reporter``),
+#: which a name above it makes a two-line byline. Remembered per line text, as the
+#: checks call dates.py and people.py and the lines of menus and footers recur.
 _NAME = "name"
-_UNSEEN = "unseen"
 _META_CACHE_SIZE = 50_000
 _META_KINDS: dict[str, str | None] = {}
+_JOB_LINES: dict[str, bool] = {}
+_T = TypeVar("_T")
+
+
+def _remembered(cache: dict[str, _T], work: Callable[[str], _T], text: str) -> _T:
+    """``work(text)``, worked out once per distinct text (until the cache is full)."""
+    try:
+        return cache[text]
+    except KeyError:
+        if len(cache) >= _META_CACHE_SIZE:
+            cache.clear()
+        found = cache[text] = work(text)
+        return found
+
+
+def _job_line(text: str) -> bool:
+    return word_count(text) <= 4 and _JOB_TITLE.search(text) is not None
 
 
 def _meta_kind(text: str) -> str | None:
