@@ -112,3 +112,25 @@ def test_normalising_the_rendered_article_again_changes_nothing(text: str) -> No
         reject()  # a page of nothing but boilerplate has no article to render
     again = normalise(render_text(first))
     assert content(again) == content(first)
+
+
+@given(st.lists(st.sampled_from(["good", "near", "short", "bad", "rule"]), max_size=30))
+def test_settle_follows_the_nearest_good_or_bad_neighbours(classes: list[str]) -> None:
+    from newsarchive.textlines import settle
+
+    def neighbour(i: int, step: int) -> str | None:
+        j = i + step
+        while 0 <= j < len(classes) and classes[j] not in ("good", "bad"):
+            j += step
+        return classes[j] if 0 <= j < len(classes) else None
+
+    expected = []
+    for i, cls in enumerate(classes):
+        good_sides = [neighbour(i, -1) == "good", neighbour(i, 1) == "good"]
+        if cls == "near":
+            expected.append("good" if any(good_sides) else "bad")
+        elif cls in ("short", "rule"):
+            expected.append("good" if cls == "short" and all(good_sides) else "bad")
+        else:
+            expected.append(cls)
+    assert settle(classes) == expected

@@ -126,25 +126,24 @@ def settle(classes: list[str]) -> list[str]:
     Short lines between prose are part of the article (subheadings, one-line quotes);
     near-prose next to prose is prose; anything stranded among boilerplate is boilerplate.
     """
-    settled = list(classes)
-    n = len(classes)
-    prev_good = [False] * n
-    next_good = [False] * n
+    prev_good: list[bool] = []
     last: str | None = None
-    for i, cls in enumerate(classes):
-        prev_good[i] = last == GOOD
+    for cls in classes:
+        prev_good.append(last == GOOD)
         if cls in (GOOD, BAD):
             last = cls
+    settled = list(classes)
     last = None
-    for i in range(n - 1, -1, -1):
-        next_good[i] = last == GOOD
-        if classes[i] in (GOOD, BAD):
-            last = classes[i]
-    for i, cls in enumerate(classes):
+    for i in range(len(classes) - 1, -1, -1):
+        cls = classes[i]
         if cls == NEAR:
-            settled[i] = GOOD if prev_good[i] or next_good[i] else BAD
-        elif cls in (SHORT, RULE):
-            settled[i] = GOOD if prev_good[i] and next_good[i] and cls == SHORT else BAD
+            settled[i] = GOOD if prev_good[i] or last == GOOD else BAD
+        elif cls == SHORT:
+            settled[i] = GOOD if prev_good[i] and last == GOOD else BAD
+        elif cls == RULE:
+            settled[i] = BAD
+        else:
+            last = cls
     return settled
 
 
