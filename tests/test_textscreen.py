@@ -11,6 +11,7 @@ from newsarchive.textscreen import (
     PlainScreen,
     alternatives,
     first_chars,
+    lengths,
     opening_pairs,
     required_text,
 )
@@ -98,3 +99,11 @@ def test_profile_cues_agree_with_a_plain_search() -> None:
                 for m in cue.pattern.finditer(page)
             )
             assert cue.found_in(page, openings) == plain, cue.pattern.pattern
+
+
+def test_lengths_bound_what_a_pattern_can_match_whole() -> None:
+    assert lengths(re.compile("(?i)share( this)?")) == (5, 10)
+    assert lengths(re.compile(r"(?=\d)\d{2,4}")) == (2, 4)
+    low, high = lengths(re.compile(r"read more.*"))
+    assert low == 9
+    assert high > 10**6

@@ -138,8 +138,7 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
     roles = [""] * len(texts)
     reasons: list[str | None] = [None] * len(texts)
     kinds: list[str | None] = [None] * len(texts)
-    for i, line in enumerate(texts):
-        rule = matcher.match(line)
+    for i, rule in enumerate(matcher.match_all(texts)):
         if rule is not None:
             roles[i] = "removed" if rule.action == "drop" else rule.action
             reasons[i] = rule.id

@@ -11,7 +11,13 @@ import re
 from collections.abc import Sequence
 
 from newsarchive.rules import Profile, Rule, RuleSet, guard_pattern
-from newsarchive.textscreen import INLINE_FLAGS, PlainScreen, opening_pairs, required_text
+from newsarchive.textscreen import (
+    INLINE_FLAGS,
+    PlainScreen,
+    lengths,
+    opening_pairs,
+    required_text,
+)
 
 # --------------------------------------------------------------------------- rule matching
 
@@ -23,7 +29,8 @@ class _Matcher:
     the unguarded patterns' alternatives that can start with the line's first character
     says whether any of them could match (``textscreen.py``), and one search for all guard
     words says which guarded rules could. Only those rules are then tried in order, read
-    off a bit set (bit ``n`` for rule ``n``).
+    off a bit set (bit ``n`` for rule ``n``), and only when the line's length is one the
+    pattern can span.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -32,6 +39,7 @@ class _Matcher:
             [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
         )
         self.plain_bits = sum(1 << n for n, r in enumerate(self.rules) if not r.guard)
+        self.lengths = [lengths(r.pattern) for r in self.rules if r.pattern is not None]
         words = sorted({w for r in self.rules for w in r.guard}, key=len, reverse=True)
         self.guard_words = guard_pattern(tuple(words)) if words else None
         # A guard word found also means every guard word it starts with was found.
@@ -52,10 +60,13 @@ class _Matcher:
                 candidates |= self.guarded_by[word]
         if self.plain_bits and self.plain.may_match(line):
             candidates |= self.plain_bits
+        size = len(line)
         while candidates:
             lowest = candidates & -candidates
-            rule = self.rules[lowest.bit_length() - 1]
-            if rule.pattern is not None and rule.pattern.fullmatch(line):
+            n = lowest.bit_length() - 1
+            low, high = self.lengths[n]
+            rule = self.rules[n]
+            if low <= size <= high and rule.pattern is not None and rule.pattern.fullmatch(line):
                 return rule
             candidates ^= lowest
         return None
@@ -83,6 +94,12 @@ class LineMatcher:
             cache.clear()
         cache[line] = found
         return found
+
+    def match_all(self, lines: Sequence[str]) -> list[Rule | None]:
+        """The rule claiming each of ``lines`` (see :meth:`match`): a page's lines in one
+        call, most of them a cache lookup."""
+        cache = self.cache
+        return [cache[line] if line in cache else self.match(line) for line in lines]
 
 
 #: Lines remembered per matcher before the cache starts afresh.

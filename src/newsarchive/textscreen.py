@@ -67,6 +67,13 @@ def required_text(pattern: re.Pattern[str]) -> str:
     return max(runs, key=len)
 
 
+def lengths(pattern: re.Pattern[str]) -> tuple[int, int]:
+    """The fewest and most characters a match of ``pattern`` can span (the most is huge
+    when a repeat is unbounded): a line of another length cannot match it whole."""
+    low, high = _parser.parse(pattern.pattern, pattern.flags).getwidth()
+    return int(low), int(high)
+
+
 def opening_pairs(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Every two-character string a match of ``pattern`` can open with, when the pattern
     opens with two literal characters (in any case, under ``re.IGNORECASE``); else ``None``.
