@@ -134,3 +134,12 @@ def test_settle_follows_the_nearest_good_or_bad_neighbours(classes: list[str]) -
         else:
             expected.append(cls)
     assert settle(classes) == expected
+
+
+@given(ANY_TEXT, st.sampled_from(["", " écrit", " İstanbul", " snake_case", " €5 ½"]))
+def test_word_counts_read_off_the_classifier_tokens_are_exact(text: str, tail: str) -> None:
+    from newsarchive.textlines import WORD, classify, word_count
+
+    line = text.replace("\n", " ").strip() + tail
+    classify(line, repeated=False)  # notes the count when its tokens give it
+    assert word_count(line) == len(WORD.findall(line))

@@ -8,7 +8,6 @@ densest run of body lines is taken as the article (see the notes below).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
@@ -98,6 +97,7 @@ def _classify_shape(text: str) -> tuple[str, str, int]:
     # Lower-casing maps no letter to a separator (or back), so the words line up.
     lowered = _TOKEN.findall(text.lower())
     words = len(lowered)
+    _note_word_count(text, lowered)
     n = words or 1
     separators = len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0
     if separators >= 2 or (separators and words < 12):
@@ -190,9 +190,33 @@ _BAD_PENALTY = 24
 _TEASER_PENALTY = 14
 
 
-@functools.lru_cache(maxsize=65536)
+#: Word counts (``\\w+`` runs) remembered per line text: score, header and byline checks
+#: ask for the same lines' counts again and again.
+_WORD_COUNTS: dict[str, int] = {}
+_WORD_COUNTS_KEPT = 65_536
+
+
 def word_count(text: str) -> int:
-    return len(WORD.findall(text))
+    """The number of ``\\w+`` runs in ``text``."""
+    found = _WORD_COUNTS.get(text)
+    if found is None:
+        if len(_WORD_COUNTS) >= _WORD_COUNTS_KEPT:
+            _WORD_COUNTS.clear()
+        found = _WORD_COUNTS[text] = len(WORD.findall(text))
+    return found
+
+
+def _note_word_count(text: str, tokens: list[str]) -> None:
+    """Remember the word count the classifier's tokens of ``text`` give for free.
+
+    When every token is alphanumeric and the line has no ``_`` (the one word character
+    that is also a separator), each token is exactly one ``\\w+`` run, so a long line need
+    not be scanned again when its score is counted.
+    """
+    if text not in _WORD_COUNTS and "_" not in text and "".join(tokens).isalnum():
+        if len(_WORD_COUNTS) >= _WORD_COUNTS_KEPT:
+            _WORD_COUNTS.clear()
+        _WORD_COUNTS[text] = len(tokens)
 
 
 #: Body words needed before a comments marker for it to end the article.
