@@ -95,17 +95,15 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     """
     meta: dict[int, str] = {}
     last = len(texts) - 1
+    kinds = _META_KINDS
     for i, text in enumerate(texts):
         if roles[i] or i in meta:
             continue
-        kind = _remembered(_META_KINDS, _meta_kind, text)
+        kind = kinds.get(text, _UNSEEN)
+        if kind is _UNSEEN:
+            kind = _remember(kinds, _meta_kind, text)
         if kind == _NAME:
-            if (
-                i < last
-                and not roles[i + 1]
-                and _remembered(_JOB_LINES, _job_line, texts[i + 1])
-                and people.parse_byline(f"{text} {texts[i + 1]}")
-            ):
+            if i < last and not roles[i + 1] and _two_line_byline(text, texts[i + 1]):
                 meta[i] = meta[i + 1] = "byline"
         elif kind is not None:
             meta[i] = kind
@@ -117,21 +115,27 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
 #: which a name above it makes a two-line byline. Remembered per line text, as the
 #: checks call dates.py and people.py and the lines of menus and footers recur.
 _NAME = "name"
+_UNSEEN = "unseen"
 _META_CACHE_SIZE = 50_000
 _META_KINDS: dict[str, str | None] = {}
 _JOB_LINES: dict[str, bool] = {}
 _T = TypeVar("_T")
 
 
-def _remembered(cache: dict[str, _T], work: Callable[[str], _T], text: str) -> _T:
-    """``work(text)``, worked out once per distinct text (until the cache is full)."""
-    try:
-        return cache[text]
-    except KeyError:
-        if len(cache) >= _META_CACHE_SIZE:
-            cache.clear()
-        found = cache[text] = work(text)
-        return found
+def _remember(cache: dict[str, _T], work: Callable[[str], _T], text: str) -> _T:
+    """``work(text)``, kept in ``cache`` (emptied when full) for the next time."""
+    if len(cache) >= _META_CACHE_SIZE:
+        cache.clear()
+    found = cache[text] = work(text)
+    return found
+
+
+def _two_line_byline(name: str, following: str) -> bool:
+    """A name over a short job title that people.py reads as a byline together."""
+    job = _JOB_LINES.get(following)
+    if job is None:
+        job = _remember(_JOB_LINES, _job_line, following)
+    return job and bool(people.parse_byline(f"{name} {following}"))
 
 
 def _job_line(text: str) -> bool:
