@@ -1,9 +1,10 @@
-"""The fused text field indexes exactly what Whoosh's own analyser chain indexes.
+"""How the Whoosh backend writes: the fused text field and the writers' codec.
 
-``index._fused_text_class`` replaces the per-token generator chain at write time only,
-so these tests compare its postings (terms, frequencies, weights, encoded positions and
-character offsets) with those of a stock ``TEXT`` field holding the same analyser and
-format, and check that an index written with stock fields before still works.
+The fused text field (``index._fused_text_class``) must index exactly what Whoosh's own
+analyser chain indexes, so these tests compare its postings (terms, frequencies, weights,
+encoded positions and character offsets) with those of a stock ``TEXT`` field holding
+the same analyser and format, and check that an index written with stock fields and the
+stock codec before still works.
 """
 
 from __future__ import annotations
@@ -139,3 +140,32 @@ def test_fused_and_stock_indexes_answer_alike(tmp_path: Path) -> None:
             results = backend.search(SearchOptions(query="oil price", highlight=True))
             answers.append([(h.id, h.score, h.snippet) for h in results.hits])
     assert answers[0] == answers[1]
+
+
+def test_segments_written_without_length_bounds_answer_like_stock_ones(tmp_path: Path) -> None:
+    docs = [
+        IndexDocument(id=f"d{n}", headline=f"Oil report {n}", body="oil " * (n + 1) + "prices")
+        for n in range(30)
+    ]
+    with WhooshBackend(tmp_path / "ours") as ours:
+        ours.add(docs)
+    (tmp_path / "stock").mkdir()
+    stock = index.create_in(str(tmp_path / "stock"), build_schema())
+    writer = stock.writer()
+    for doc in docs:
+        writer.add_document(**whoosh_fields(doc))
+    writer.commit()
+    stock.close()
+    answers = []
+    for name in ("ours", "stock"):
+        with WhooshBackend(tmp_path / name) as backend:
+            (segment,) = backend._ix._segments()
+            assert segment.codec().length_stats is (name == "stock")
+            found = backend.search(SearchOptions(query="oil prices", limit=10))
+            answers.append(([(h.id, h.score) for h in found.hits], backend.similar("d3", 5)))
+    assert answers[0] == answers[1]
+    with WhooshBackend(tmp_path / "ours") as backend:
+        backend.optimize()
+        (segment,) = backend._ix._segments()
+        assert segment.codec().length_stats is True
+        assert backend.count() == 30

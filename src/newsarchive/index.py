@@ -230,7 +230,7 @@ class _WordPlan:
         cache = self.cache
         if len(cache) > STEM_CACHE_MAX:
             cache.clear()
-        for word in {word for word in words if word not in cache}:
+        for word in set(words).difference(cache):
             cache[word] = stem(word)
         return [cache[word] for word in words]
 
