@@ -136,7 +136,10 @@ def test_settle_follows_the_nearest_good_or_bad_neighbours(classes: list[str]) -
     assert settle(classes) == expected
 
 
-@given(ANY_TEXT, st.sampled_from(["", " écrit", " İstanbul", " snake_case", " €5 ½"]))
+@given(
+    st.one_of(ANY_TEXT, PARAGRAPH),
+    st.sampled_from(["", " écrit", " İstanbul", " snake_case", " €5 ½"]),
+)
 def test_word_counts_read_off_the_classifier_tokens_are_exact(text: str, tail: str) -> None:
     from newsarchive.textlines import WORD, classify, word_count
 

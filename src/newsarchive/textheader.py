@@ -381,6 +381,3 @@ def _followed_like_headline(
     # Structure (byline, date, photo) within the next two lines follows a headline.
     limit = lines[n + 2] if n + 2 < len(lines) else len(roles)
     return any(roles[j] and roles[j] != "removed" for j in range(i + 1, limit))
-
-
-_STOPWORDS: list[frozenset[str]] = []

@@ -8,6 +8,7 @@ densest run of body lines is taken as the article (see the notes below).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -190,33 +191,31 @@ _BAD_PENALTY = 24
 _TEASER_PENALTY = 14
 
 
-#: Word counts (``\\w+`` runs) remembered per line text: score, header and byline checks
-#: ask for the same lines' counts again and again.
-_WORD_COUNTS: dict[str, int] = {}
-_WORD_COUNTS_KEPT = 65_536
+#: Word counts the classifier read off long lines' tokens, kept until ``word_count`` asks.
+_NOTED: dict[str, int] = {}
+_NOTED_KEPT = 4096
+#: Lines with fewer tokens are cheap enough to count again.
+_NOTE_FROM_TOKENS = 25
 
 
+@functools.lru_cache(maxsize=65536)
 def word_count(text: str) -> int:
     """The number of ``\\w+`` runs in ``text``."""
-    found = _WORD_COUNTS.get(text)
-    if found is None:
-        if len(_WORD_COUNTS) >= _WORD_COUNTS_KEPT:
-            _WORD_COUNTS.clear()
-        found = _WORD_COUNTS[text] = len(WORD.findall(text))
-    return found
+    noted = _NOTED.pop(text, None)
+    return len(WORD.findall(text)) if noted is None else noted
 
 
 def _note_word_count(text: str, tokens: list[str]) -> None:
-    """Remember the word count the classifier's tokens of ``text`` give for free.
+    """Note the word count a long line's classifier tokens give for free.
 
     When every token is alphanumeric and the line has no ``_`` (the one word character
-    that is also a separator), each token is exactly one ``\\w+`` run, so a long line need
-    not be scanned again when its score is counted.
+    that is also a separator), each token is exactly one ``\\w+`` run, so a paragraph
+    need not be scanned again when its score is counted.
     """
-    if text not in _WORD_COUNTS and "_" not in text and "".join(tokens).isalnum():
-        if len(_WORD_COUNTS) >= _WORD_COUNTS_KEPT:
-            _WORD_COUNTS.clear()
-        _WORD_COUNTS[text] = len(tokens)
+    if len(tokens) >= _NOTE_FROM_TOKENS and "_" not in text and "".join(tokens).isalnum():
+        if len(_NOTED) >= _NOTED_KEPT:
+            _NOTED.clear()
+        _NOTED[text] = len(tokens)
 
 
 #: Body words needed before a comments marker for it to end the article.
