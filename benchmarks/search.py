@@ -27,8 +27,11 @@ What each engine does, in its own child process (so peak RSS is its own):
 Indexing time runs from the first document handed to the engine until its commit returns
 (documents already in memory). Each query runs once to warm up, then ``--passes`` times
 per mode (plain top 10, with highlights, newest first); a query's latency is its median,
-and p50/p95/p99 are over the queries. Replicas for x5 follow search-notes §5: id
-``<id>~k``, date moved k*364 days, the words of each body line shuffled per story.
+and p50/p95/p99 are over the queries. Then the parent opens every engine's index at once
+and times them again taking turns query by query (``--no-interleaved`` skips this): the
+same load for every engine, so the steadier ratio on a shared machine. Replicas for x5
+follow search-notes §5: id ``<id>~k``, date moved k*364 days, the words of each body line
+shuffled per story.
 """
 
 from __future__ import annotations
@@ -365,6 +368,9 @@ class Fts5Engine(Engine):
         self.db.close()
 
 
+ENGINE_TYPES: dict[str, Any] = {"tuned": TunedEngine, "naive": NaiveEngine, "fts5": Fts5Engine}
+
+
 def fts_syntax(node: Any) -> tuple[str, Any]:
     """(FTS5 MATCH expression, date range) for a tree whose dates are top-level AND terms."""
     from newsarchive import search as s
@@ -451,6 +457,44 @@ def time_queries(engine: Engine, queries: list[dict[str, str]], passes: int) -> 
     return out
 
 
+def time_interleaved(
+    index_dirs: dict[str, Path], queries: list[dict[str, str]], passes: int
+) -> dict[str, dict[str, dict[int, float]]]:
+    """Per engine and mode: p50/p95/p99 ms with every engine open in this one process and
+    each query run by each engine in turn.
+
+    The children time their engines one after the other, so a neighbour's benchmark that
+    starts or stops between them moves the ratios (1.23x and 1.71x plain p95 in two runs
+    of the same code); taking turns query by query exposes every engine to the same load.
+    Queries that any engine cannot run are left out."""
+    engines: dict[str, Any] = {name: ENGINE_TYPES[name](path) for name, path in index_dirs.items()}
+    for engine in engines.values():
+        engine.open()
+    failed: set[str] = set()
+    out: dict[str, dict[str, dict[int, float]]] = {name: {} for name in engines}
+    for mode in MODES:
+        samples = {name: {q["id"]: [] for q in queries} for name in engines}
+        for round_ in range(passes + 1):
+            for q in queries:
+                for name, engine in engines.items():
+                    if q["id"] in failed:
+                        continue
+                    started = time.perf_counter()
+                    try:
+                        engine.run(q["q"], mode)
+                    except Exception:  # the per-engine rows report the error itself
+                        failed.add(q["id"])
+                        continue
+                    if round_ > 0:
+                        samples[name][q["id"]].append((time.perf_counter() - started) * 1000)
+        for name in engines:
+            medians = [statistics.median(v) for i, v in samples[name].items() if i not in failed]
+            out[name][mode] = {p: percentile(medians, p) for p in (50, 95, 99)}
+    for engine in engines.values():
+        engine.close()
+    return out
+
+
 def child(args: argparse.Namespace) -> None:
     """Build one engine's index and time its queries; print one JSON line."""
     records = load_records(CORPUS_DIR / "reuters21578.jsonl.gz", args.limit)
@@ -459,9 +503,7 @@ def child(args: argparse.Namespace) -> None:
     normalise_s = time.perf_counter() - started
     count = len(docs)
     index_dir = Path(args.index_dir)
-    engine: Any = {"tuned": TunedEngine, "naive": NaiveEngine, "fts5": Fts5Engine}[args.engine](
-        index_dir
-    )
+    engine: Any = ENGINE_TYPES[args.engine](index_dir)
     rss_before = peak_rss_mb()[0]
     started = time.perf_counter()
     engine.build(docs)
@@ -684,6 +726,16 @@ def ratios(rows: list[dict[str, Any]]) -> None:
             print(f"x{scale} tuned vs {other} (above 1 = tuned better): " + ", ".join(parts))
 
 
+def report_interleaved(scale: int, turns: dict[str, dict[str, dict[int, float]]]) -> None:
+    print(f"\nx{scale} taking turns in one process, p50 / p95 / p99 ms:")
+    for name, modes in turns.items():
+        cells = [" / ".join(f"{modes[m][p]:.2f}" for p in (50, 95, 99)) for m in MODES]
+        print(f"  {name}: " + "; ".join(f"{m} {c}" for m, c in zip(MODES, cells, strict=True)))
+    for other in (name for name in turns if name != "tuned"):
+        parts = [f"{m} p95 {turns[other][m][95] / turns['tuned'][m][95]:.2f}x" for m in MODES]
+        print(f"  tuned vs {other} (above 1 = tuned better): " + ", ".join(parts))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
@@ -699,6 +751,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cli-runs", type=int, default=20)
     parser.add_argument("--pipeline-docs", type=int, default=2000)
     parser.add_argument("--json", type=Path, help="also write every figure here")
+    parser.add_argument(
+        "--interleaved",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the engines taking turns query by query in one process",
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "_child":
@@ -731,6 +789,15 @@ def main(argv: list[str] | None = None) -> None:
         for r in by.values():
             if r["errors"]:
                 print(f"x{scale} {r['engine']} could not run: {r['errors']}")
+    if args.interleaved:
+        queries = load_queries(CORPUS_DIR / "queries.jsonl")
+        for scale in scales:
+            dirs = {r["engine"]: Path(r["index_dir"]) for r in rows if r["scale"] == scale}
+            if "tuned" not in dirs or len(dirs) < 2:
+                continue
+            turns = time_interleaved(dirs, queries, args.passes)
+            extras[f"interleaved_x{scale}"] = turns
+            report_interleaved(scale, turns)
     tuned_x1 = next((r for r in rows if r["engine"] == "tuned" and r["scale"] == 1), None)
     if tuned_x1 is not None and args.cli_runs:
         queries = load_queries(CORPUS_DIR / "queries.jsonl")
