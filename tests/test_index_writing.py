@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import analysis, fields, index
 
+from newsarchive import index as index_module
 from newsarchive.index import WhooshBackend, build_schema, whoosh_fields
 from newsarchive.search import IndexDocument, SearchOptions
 
@@ -169,3 +170,12 @@ def test_segments_written_without_length_bounds_answer_like_stock_ones(tmp_path:
         (segment,) = backend._ix._segments()
         assert segment.codec().length_stats is True
         assert backend.count() == 30
+
+
+@pytest.mark.parametrize(("memory_gb", "limitmb"), [(1, 128), (4, 512), (64, 1024)])
+def test_bulk_pool_is_at_most_an_eighth_of_the_memory(
+    monkeypatch: pytest.MonkeyPatch, memory_gb: int, limitmb: int
+) -> None:
+    sizes = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": memory_gb * 2**30 // 4096}
+    monkeypatch.setattr(index_module.os, "sysconf", sizes.__getitem__)
+    assert index_module._bulk_limitmb() == limitmb
