@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import index
 from newsarchive.errors import SearchIndexError
-from newsarchive.index import WhooshBackend, language_suffix, whoosh_fields
+from newsarchive.index import WhooshBackend, backend, language_suffix, query, whoosh_fields
 from newsarchive.search import IndexDocument, SearchOptions, open_backend
 
 
@@ -71,7 +70,7 @@ def test_damaged_index_raises_search_index_error(tmp_path: Path) -> None:
 def test_second_writer_gets_a_clear_lock_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(backend, "LOCK_TIMEOUT", 0.2)
     first = WhooshBackend(tmp_path)
     second = WhooshBackend(tmp_path)
     try:
@@ -147,7 +146,7 @@ def test_date_windows_agree_whichever_way_they_are_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup: bool
 ) -> None:
     # False forces the day-range intersection, True the per-match column lookup.
-    monkeypatch.setattr(index, "_window_by_lookup", lambda matches, window: lookup)
+    monkeypatch.setattr(query, "_window_by_lookup", lambda matches, window: lookup)
     dates = ["2019-01-31", "2019-02-01T23:59:00", "2019-02-28", "2019-03-01", None]
     with WhooshBackend(tmp_path) as backend:
         backend.add([doc(f"d{n}", "harbour news", published=d) for n, d in enumerate(dates)])

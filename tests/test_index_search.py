@@ -103,7 +103,7 @@ def test_a_oneshot_backend_reads_files_on_demand_with_the_same_results(tmp_path:
 
 
 def test_a_date_window_takes_the_smaller_side() -> None:
-    from newsarchive.index import WINDOW_LOOKUP_MAX, _window_by_lookup
+    from newsarchive.index.query import WINDOW_LOOKUP_MAX, _window_by_lookup
 
     assert _window_by_lookup(200, lambda: 11_000)  # few matches: look up their days
     assert not _window_by_lookup(3_600, lambda: 1_600)  # a short window: intersect it
@@ -114,7 +114,7 @@ def test_a_date_window_takes_the_smaller_side() -> None:
 def test_a_date_window_adds_nothing_to_scores_whichever_way_it_is_checked(
     dated: WhooshBackend, monkeypatch: pytest.MonkeyPatch, lookup: bool
 ) -> None:
-    from newsarchive import index
+    from newsarchive.index import query as index
 
     def ranked(query: str) -> list[tuple[str, float | None]]:
         hits = dated.search(SearchOptions(query=query, limit=50, highlight=False)).hits

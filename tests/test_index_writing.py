@@ -1,6 +1,6 @@
 """How the Whoosh backend writes: the fused text field and the writers' codec.
 
-The fused text field (``index._fused_text_class``) must index exactly what Whoosh's own
+The fused text field (``index.schema._fused_text_class``) must index exactly what Whoosh's own
 analyser chain indexes, so these tests compare its postings (terms, frequencies, weights,
 encoded positions and character offsets) with those of a stock ``TEXT`` field holding
 the same analyser and format, and check that an index written with stock fields and the
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import analysis, fields, index
 
-from newsarchive import index as index_module
 from newsarchive.index import WhooshBackend, build_schema, whoosh_fields
+from newsarchive.index import schema as index_module
 from newsarchive.search import IndexDocument, SearchOptions
 
 #: One field per analyser and format the schema uses: stemmed English with positions
@@ -178,4 +178,4 @@ def test_bulk_pool_is_at_most_an_eighth_of_the_memory(
 ) -> None:
     sizes = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": memory_gb * 2**30 // 4096}
     monkeypatch.setattr(index_module.os, "sysconf", sizes.__getitem__)
-    assert index_module._bulk_limitmb() == limitmb
+    assert index_module.bulk_limitmb() == limitmb

@@ -3,7 +3,7 @@
 Nothing in this module knows which engine answers a query. The CLI, the pipeline and the
 tests talk to a :class:`SearchBackend` in terms of :class:`IndexDocument`,
 :class:`SearchOptions`, :class:`Hit` and :class:`SearchResults`; an engine (Whoosh today,
-see ``index.py``) compiles the parsed query tree into its own query objects. Parsing the
+see the ``index`` package) compiles the parsed query tree into its own query objects. Parsing the
 query language here, once, is what keeps every future backend answering the same
 language with the same error messages.
 
