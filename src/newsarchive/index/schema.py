@@ -9,7 +9,7 @@ import importlib
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -249,25 +249,18 @@ def _fused_text_class() -> Any:
             if plan is None or kwargs or type(value) is not str:
                 return super().index(value, **kwargs)
             boost = self.format.field_boost
-            if kind is characters:
+            if kind is characters or kind is positions:
+                # Characters postings hold (position, start, end) per occurrence, positions
+                # postings the position alone; both are grouped per term the same way.
+                occurrences: Iterable[Any]
+                if kind is characters:
+                    terms, occurrences = plan.occurrences(value)
+                else:
+                    terms = plan.terms(value)
+                    occurrences = range(len(terms))
                 encode = self.format.encode
-                terms, occurrences = plan.occurrences(value)
-                seen: dict[str, list[tuple[int, int, int]]] = {}
-                for term, occurrence in zip(terms, occurrences, strict=True):
-                    if term in seen:
-                        seen[term].append(occurrence)
-                    else:
-                        seen[term] = [occurrence]
-                return [(t.encode(), len(p), len(p) * boost, encode(p)) for t, p in seen.items()]
-            if kind is positions:
-                encode = self.format.encode
-                poses: dict[str, list[int]] = {}
-                for pos, term in enumerate(plan.terms(value)):
-                    if term in poses:
-                        poses[term].append(pos)
-                    else:
-                        poses[term] = [pos]
-                return [(t.encode(), len(p), len(p) * boost, encode(p)) for t, p in poses.items()]
+                grouped = _group_by_term(terms, occurrences)
+                return [(t.encode(), len(p), len(p) * boost, encode(p)) for t, p in grouped.items()]
             if kind is frequency:
                 counts: dict[str, int] = {}
                 for term in plan.terms(value):
@@ -282,6 +275,18 @@ def _fused_text_class() -> Any:
             return plan
 
     return FusedText
+
+
+def _group_by_term(terms: Sequence[str], occurrences: Iterable[Any]) -> dict[str, list[Any]]:
+    """Each term's occurrences in text order, terms in order of first occurrence (the order
+    the stock chain's postings come in)."""
+    grouped: dict[str, list[Any]] = {}
+    for term, occurrence in zip(terms, occurrences, strict=True):
+        if term in grouped:
+            grouped[term].append(occurrence)
+        else:
+            grouped[term] = [occurrence]
+    return grouped
 
 
 def _restore_fused_text() -> Any:
