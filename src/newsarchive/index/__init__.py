@@ -1,7 +1,8 @@
 """The Whoosh search backend: the only package that imports whoosh.
 
 Split by concern: ``schema`` (fields and the writing side), ``query`` (query compilation,
-date windows, sorting, highlights, facets) and ``backend`` (:class:`WhooshBackend`).
+date windows, sorting, highlights, facets), ``arrays`` (queries answered from whole
+posting lists) and ``backend`` (:class:`WhooshBackend`).
 
 :class:`WhooshBackend` implements :class:`newsarchive.search.SearchBackend`. The choices
 below follow what ``../shared/design/search-notes.md`` measured on this project's kind of
@@ -18,6 +19,11 @@ machine and what ``benchmarks/search.py`` re-measures:
   only (seconds since the epoch) for newest/oldest sorting.
 * **Facets** read columns (``f_section`` ...) that keep each value as published, so one
   CLI process counts them without building a cache from the terms first.
+* **Answering.** A long-lived backend evaluates the query tree a segment at a time on
+  decoded posting arrays with numpy (:mod:`newsarchive.index.arrays`): Whoosh's scores,
+  none of its posting-by-posting stepping. Clauses it does not evaluate (wildcards,
+  fuzzy terms, bare ranges) send the query to Whoosh's matchers, as does a one-shot CLI
+  search, where importing numpy would cost more than it saves.
 * **Highlights** use the character offsets stored with ``body`` (``chars=True``) and a
   ``PinpointFragmenter``, which never re-tokenises the stored text.
 * **Writing.** Text fields are indexed by a fused field (:func:`_fused_text_class`) that

@@ -67,7 +67,10 @@ class WhooshBackend:
     (the CLI): by default Whoosh maps each segment file and copies it into memory when
     the index opens, which pays off over many searches; one-shot, the files are read
     on demand instead (Reuters: index and searcher open in 24 instead of 60 ms and 23
-    instead of 132 MB; each search is about 15% slower).
+    instead of 132 MB; each search is about 15% slower). A long-lived backend answers
+    queries from posting arrays (:mod:`newsarchive.index.arrays`); a one-shot one uses
+    Whoosh's own matchers, since importing numpy (about 100 ms) costs more than it saves
+    on a single query.
     """
 
     def __init__(
@@ -80,6 +83,7 @@ class WhooshBackend:
     ) -> None:
         self.index_dir = Path(index_dir)
         self.bulk = bulk
+        self.oneshot = oneshot
         self._ix = _open_index(self.index_dir, recreate=recreate, mapped=not oneshot)
         # FileIndex.schema re-reads the table of contents from disk on every access.
         self._schema = self._ix.schema
@@ -157,7 +161,7 @@ class WhooshBackend:
         searcher = self._open_searcher()
         query = self._compile(node, options.fields, searcher.reader())
         collector = self._collector(options, searcher.reader())
-        searcher.search_with_collector(query, collector)
+        searcher.search_with_collector(self._answerable(query), collector)
         results = collector.results()
         total = len(results)
         offset = (options.page - 1) * options.limit
@@ -252,6 +256,14 @@ class WhooshBackend:
         # Flatten nested ORs and drop empty clauses as Whoosh's own parser does; unflattened
         # trees both run slower and (seen on Reuters) rank a little differently.
         return compiler.compile(node).normalize()
+
+    def _answerable(self, query: Any) -> Any:
+        """The query as this backend runs it: from posting arrays unless one-shot."""
+        if self.oneshot:
+            return query
+        from newsarchive.index.arrays import array_query_class  # imports numpy
+
+        return array_query_class()(query)
 
     def _collector(self, options: SearchOptions, reader: Any) -> Any:
         """The collector for one search, built here rather than by ``Searcher.search``.

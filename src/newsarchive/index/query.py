@@ -83,7 +83,7 @@ class Compiler:
             return self.q.And(rest + [self.compile(day) for day in days])
         start = max((d.start for d in days if d.start is not None), default=None)
         end = min((d.end for d in days if d.end is not None), default=None)
-        return _day_window_class()(self.q.And(rest) if len(rest) > 1 else rest[0], start, end)
+        return day_window_class()(self.q.And(rest) if len(rest) > 1 else rest[0], start, end)
 
     def _keyword(self, node: KeywordNode) -> Any:
         q = self.q
@@ -166,7 +166,7 @@ class _DaysBetween:
 
 
 @functools.cache
-def _day_window_class() -> Any:
+def day_window_class() -> Any:
     """A query that keeps the child's matches published inside a window of days.
 
     A range over the ``day`` field has to read the postings of every story in the window
@@ -180,6 +180,10 @@ def _day_window_class() -> Any:
     base: Any = query.WrappingQuery
 
     class DayWindow(base):  # type: ignore[misc]  # subclassing an untyped base
+        #: Whoosh's normalize() reads and copies the boost of each clause of an AND it
+        #: flattens into its parent; a window filters and is never boosted.
+        boost = 1.0
+
         def __init__(self, child: Any, start: int | None, end: int | None) -> None:
             super().__init__(child)
             self.start, self.end = start, end
@@ -188,10 +192,10 @@ def _day_window_class() -> Any:
             return f"DayWindow({self.child!r}, {self.start}, {self.end})"
 
         def __eq__(self, other: object) -> bool:
-            return bool(super().__eq__(other)) and (self.start, self.end) == (
-                getattr(other, "start", None),
-                getattr(other, "end", None),
-            )
+            if type(other) is not type(self):
+                return False
+            mine = (self.child, self.start, self.end)
+            return bool(mine == (other.child, other.start, other.end))
 
         def __hash__(self) -> int:
             return hash((self.child, self.start, self.end))
