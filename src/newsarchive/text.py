@@ -63,6 +63,7 @@ from newsarchive.textlines import (
     removal_reason,
     score_line,
     settle,
+    shape,
 )
 from newsarchive.textrules import detect_profile, line_matcher, prepare_rules
 
@@ -165,6 +166,10 @@ def _classify_body(
     the article when they sit in its header or right after it. Lines a rule dropped
     stay in the sequence as known boilerplate, so their neighbours see them.
     """
+    # Shapes first: they note word counts the byline and date checks then read for free.
+    for text, role in zip(texts, roles, strict=True):
+        if not role:
+            shape(text)
     meta = meta_lines(texts, roles)
     seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
     free = [roles[i] == "" for i in seq]
