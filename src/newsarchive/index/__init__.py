@@ -1,8 +1,9 @@
 """The Whoosh search backend: the only package that imports whoosh.
 
-Split by concern: ``schema`` (fields and the writing side), ``query`` (query compilation,
-date windows, sorting, highlights, facets), ``arrays`` (queries answered from whole
-posting lists) and ``backend`` (:class:`WhooshBackend`).
+Split by concern: ``schema`` (fields and the writing side), ``codec`` (how postings are
+laid out on disk), ``query`` (query compilation, date windows, sorting, highlights,
+facets), ``arrays`` (queries answered from whole posting lists) and ``backend``
+(:class:`WhooshBackend`).
 
 :class:`WhooshBackend` implements :class:`newsarchive.search.SearchBackend`. The choices
 below follow what ``../shared/design/search-notes.md`` measured on this project's kind of
@@ -28,7 +29,8 @@ machine and what ``benchmarks/search.py`` re-measures:
   ``PinpointFragmenter``, which never re-tokenises the stored text.
 * **Writing.** Text fields are indexed by a fused field (:func:`_fused_text_class`) that
   produces exactly the stock analyser chain's postings in one pass, and writers use a
-  codec without per-block length bounds (:func:`codec_class`). On Reuters (21,577
+  codec without per-block length bounds that keeps positions apart from document
+  numbers and weights (:mod:`newsarchive.index.codec`). On Reuters (21,577
   stories, one process, one core) they cut the CPU time to index from 30-37 s to
   22-24 s. The analysers themselves are the stock ones, so queries and highlights
   tokenise as before, and indexes written before still open and grow.

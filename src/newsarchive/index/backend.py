@@ -7,9 +7,10 @@ import logging
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsarchive.errors import SearchIndexError
+from newsarchive.index.codec import codec_class
 from newsarchive.index.query import (
     Compiler,
     date_order_collector_class,
@@ -25,7 +26,6 @@ from newsarchive.index.schema import (
     SMALL_LIMITMB,
     build_schema,
     bulk_limitmb,
-    codec_class,
     language_suffix,
     whoosh_fields,
     whoosh_module,
@@ -44,6 +44,9 @@ from newsarchive.search import (
     default_field_terms,
     parse_query,
 )
+
+if TYPE_CHECKING:
+    from newsarchive.index.arrays import Answer
 
 LOGGER = logging.getLogger(__name__)
 
@@ -138,7 +141,7 @@ class WhooshBackend:
 
     def optimize(self) -> None:
         self.commit()
-        writer = self._lock_writer(procs=1, limitmb=bulk_limitmb())
+        writer = self._lock_writer(procs=1, limitmb=bulk_limitmb(), codec=codec_class()())
         writer.commit(optimize=True)
         self._reset_searcher()
 
@@ -160,13 +163,18 @@ class WhooshBackend:
             node = AndNode((*node.items, days) if isinstance(node, AndNode) else (node, days))
         searcher = self._open_searcher()
         query = self._compile(node, options.fields, searcher.reader())
-        collector = self._collector(options, searcher.reader())
-        searcher.search_with_collector(self._answerable(query), collector)
+        answered = self._answer(query, searcher)
+        collector = self._collector(options, searcher.reader(), whoosh_terms=answered is None)
+        searcher.search_with_collector(
+            query if answered is None else answered.as_query(), collector
+        )
         results = collector.results()
         total = len(results)
         offset = (options.page - 1) * options.limit
         if options.highlight:
             prepare_highlights(results)
+            if answered is not None:
+                answered.record_matched_terms(results)
         hits = tuple(
             self._hit(
                 results[n], options, highlight=options.highlight and n - offset < MAX_SNIPPETS
@@ -257,15 +265,16 @@ class WhooshBackend:
         # trees both run slower and (seen on Reuters) rank a little differently.
         return compiler.compile(node).normalize()
 
-    def _answerable(self, query: Any) -> Any:
-        """The query as this backend runs it: from posting arrays unless one-shot."""
+    def _answer(self, query: Any, searcher: Any) -> Answer | None:
+        """The query evaluated on posting arrays, or None when Whoosh's matchers should run
+        it: one-shot (see the class), or a clause the arrays do not evaluate."""
         if self.oneshot:
-            return query
-        from newsarchive.index.arrays import array_query_class  # imports numpy
+            return None
+        from newsarchive.index.arrays import answer  # imports numpy
 
-        return array_query_class()(query)
+        return answer(query, searcher)
 
-    def _collector(self, options: SearchOptions, reader: Any) -> Any:
+    def _collector(self, options: SearchOptions, reader: Any, *, whoosh_terms: bool) -> Any:
         """The collector for one search, built here rather than by ``Searcher.search``.
 
         Whoosh's scored collectors periodically "replace" the matcher with one that drops
@@ -275,6 +284,8 @@ class WhooshBackend:
         ``replace=0`` turns that off, and without block skipping the collector also
         counts every match in its one pass, which is cheaper than Whoosh's second pass to
         count. Facets then ride on the same top-N collector instead of a full sort.
+        ``whoosh_terms`` records each match's terms for the highlighter as Whoosh does;
+        a query answered from posting arrays records them for the top hits afterwards.
         """
         collectors, sorting = whoosh_module("collectors"), whoosh_module("sorting")
         limit = options.page * options.limit
@@ -291,7 +302,7 @@ class WhooshBackend:
         }
         if facets:
             collector = collectors.FacetCollector(collector, facets, maptype=sorting.Count)
-        if options.highlight:
+        if options.highlight and whoosh_terms:
             collector = collectors.TermsCollector(collector)
         filter_query = self._filter(options)
         if filter_query is not None:

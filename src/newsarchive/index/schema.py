@@ -222,7 +222,9 @@ def _fused_text_class() -> Any:
     groups their positions (and character offsets) in one dict, and encodes them with
     the stock format's own ``encode``: the terms, frequencies, weights and posting bytes
     are the stock ones (``tests/test_index_writing.py`` checks this on arbitrary text), so
-    queries, phrases, highlights and indexes written before are unchanged. The analyser
+    queries, phrases, highlights and indexes written before are unchanged. Each value
+    also carries its word positions for the codec's writer, which stores them apart and
+    strips them (:func:`newsarchive.index.codec.with_positions`). The analyser
     stays the stock chain for queries and highlights. Lists, extra arguments, other
     analysers and other formats go through ``TEXT.index`` as before.
 
@@ -234,6 +236,8 @@ def _fused_text_class() -> Any:
         whoosh_module("formats"),
         whoosh_module("system"),
     )
+    from newsarchive.index.codec import with_positions  # the codec module imports this one
+
     base: Any = fields.TEXT
     characters, positions, frequency = formats.Characters, formats.Positions, formats.Frequency
     pack_uint = system.pack_uint
@@ -260,7 +264,11 @@ def _fused_text_class() -> Any:
                     occurrences = range(len(terms))
                 encode = self.format.encode
                 grouped = _group_by_term(terms, occurrences)
-                return [(t.encode(), len(p), len(p) * boost, encode(p)) for t, p in grouped.items()]
+                words = _first_items if kind is characters else list
+                return [
+                    (t.encode(), len(p), len(p) * boost, with_positions(encode(p), words(p)))
+                    for t, p in grouped.items()
+                ]
             if kind is frequency:
                 counts: dict[str, int] = {}
                 for term in plan.terms(value):
@@ -275,6 +283,10 @@ def _fused_text_class() -> Any:
             return plan
 
     return FusedText
+
+
+def _first_items(occurrences: Sequence[tuple[int, int, int]]) -> list[int]:
+    return [occurrence[0] for occurrence in occurrences]
 
 
 def _group_by_term(terms: Sequence[str], occurrences: Iterable[Any]) -> dict[str, list[Any]]:
@@ -295,34 +307,12 @@ def _restore_fused_text() -> Any:
     return cls.__new__(cls)
 
 
-@functools.cache
-def codec_class() -> Any:
-    """Whoosh's W3 codec without the shortest/longest document of each postings block.
-
-    To record those bounds a commit reads every posting's field length back from the
-    segment's length column: a fifth of commit time on Reuters. They only serve a
-    collector that skips blocks which cannot reach the top N; without them a block's
-    BM25 bound is computed for the shortest possible document, which is still an upper
-    bound, so results are the same and only that skipping is less eager (``search``
-    does not skip blocks: its collectors use ``replace=0``). Scores read each document's
-    own length, which is still stored. Merges by ``optimize`` use the stock codec.
-
-    Pickled into each segment by reference to :func:`_restore_codec`.
-    """
-    base: Any = whoosh_module("codec.whoosh3").W3Codec
-
-    class NoLengthBoundsCodec(base):  # type: ignore[misc]  # subclassing an untyped base
-        length_stats = False
-
-        def __reduce__(self) -> tuple[Any, ...]:
-            return _restore_codec, (), dict(self.__dict__)
-
-    return NoLengthBoundsCodec
-
-
 def _restore_codec() -> Any:
-    """An empty codec for unpickling a segment (its settings follow)."""
-    cls = codec_class()
+    """An empty codec for unpickling a segment written before positions were kept apart
+    (its settings follow); see :mod:`newsarchive.index.codec`."""
+    from newsarchive.index.codec import no_length_bounds_codec_class
+
+    cls = no_length_bounds_codec_class()
     return cls.__new__(cls)
 
 
