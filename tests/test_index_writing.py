@@ -186,7 +186,7 @@ def test_segments_written_without_length_bounds_answer_like_stock_ones(tmp_path:
         assert [h.score for h in found.hits] == pytest.approx([s for _, s in answers[0][0]], 0.01)
 
 
-@pytest.mark.parametrize(("memory_gb", "limitmb"), [(1, 128), (4, 512), (64, 1024)])
+@pytest.mark.parametrize(("memory_gb", "limitmb"), [(1, 128), (4, 512), (64, 1536)])
 def test_bulk_pool_is_at_most_an_eighth_of_the_memory(
     monkeypatch: pytest.MonkeyPatch, memory_gb: int, limitmb: int
 ) -> None:

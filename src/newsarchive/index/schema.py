@@ -36,8 +36,10 @@ BULK_PROCS = 2
 #: Pool per bulk writer process, in Whoosh's estimate (a process's RSS grows to about 1.4x
 #: this). A pool that fills is written to disk one pickled posting at a time and merged
 #: back at commit: on half of Reuters x5 (54,000 stories, one process) 512 MB filled once
-#: and cost 74 s of CPU against 48 s with 1,024 MB (peak RSS 776 against 1,385 MB).
-BULK_LIMITMB = 1024
+#: and cost 74 s of CPU against 48 s with 1,024 MB (peak RSS 776 against 1,385 MB). Since
+#: values carry their word positions to the codec's writer, 1,024 MB filled again on x5:
+#: 87.6 s against 66.2 s with 1,280 MB, for a peak RSS of 1,558 against 1,624 MB.
+BULK_LIMITMB = 1536
 #: ... but at most 1/BULK_MEMORY_SHARE of the machine's memory per writer process.
 BULK_MEMORY_SHARE = 8
 SMALL_LIMITMB = 128
