@@ -109,6 +109,7 @@ def test_the_index_has_several_segments_and_deletions(backend: WhooshBackend) ->
         "section:business AND rain",
         "published:[2024-03 TO 2024-05] AND harbour",
         'published:2024-06 AND "the port"',
+        "harbour AND (rain AND (port AND published:[2024-02 TO 2024-06]))",
         "lang:fr AND harbour",
         "NOT harbour",
         "zeppelin",
