@@ -6,9 +6,12 @@ on Reuters two thirds of a search went to ``is_active``/``id``/``skip_to`` calls
 evaluated a segment at a time instead: each term's postings are decoded block by block
 (only the blocks that can hold a document still in play), intersections, unions and
 exclusions are array operations, and BM25F is computed for all of a term's documents at
-once from Whoosh's own scorer settings and the segment's field lengths. The result is a
-matcher over the finished (document, score) arrays, so the collectors (top N, date
-order, facets, matched terms for highlights) run unchanged.
+once from Whoosh's own scorer settings and the segment's field lengths. A phrase is
+checked for all its candidates at once from the word positions the project's codec
+keeps per block (:mod:`newsarchive.index.codec`); in segments written before it, one
+candidate at a time. The result is a matcher over the finished (document, score)
+arrays, so the collectors (top N, date order, facets) run unchanged; the terms each top
+hit matched, and where, are recorded for the highlighter afterwards.
 
 Scores are Whoosh's: the same BM25F formula and statistics, the same sums for AND, OR
 and phrases, the same constant 1 for each NOT and 0 for a date window; only the order

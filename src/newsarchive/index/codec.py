@@ -188,15 +188,21 @@ def _writer_class() -> Any:
 
         def _mini_values(self) -> tuple[bytes, bytes | None]:
             """(encoded values, word positions), each packed on its own."""
-            level = self._positions_level
-            split = [split_value(value, self._format) for value in self._values]
-            self._values = [value for value, _ in split]
+            level, fmt = self._positions_level, self._format
+            stored: list[bytes] = []
+            counts: list[int] = []
+            positions: list[bytes] = []
+            for value in self._values:
+                kept, carried = split_value(value, fmt)
+                stored.append(kept)
+                if carried is not None:
+                    counts.append(len(carried) // 4)
+                    positions.append(carried)
+            self._values = stored
             values = pack_blob(dumps(super()._mini_values(), 2), level)
-            if any(positions is None for _, positions in split):
+            if len(positions) < len(stored):
                 return values, None
-            counts = pack_numbers([len(p) // 4 for _, p in split if p is not None], "I")
-            joined = b"".join(p for _, p in split if p is not None)
-            return values, pack_blob(counts + joined, level)
+            return values, pack_blob(pack_numbers(counts, "I") + b"".join(positions), level)
 
     return SplitPositionsWriter
 
