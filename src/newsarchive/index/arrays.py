@@ -272,12 +272,12 @@ class SegmentArrays:
                 return _empty()
         assert within is not None
         each = [found[n] for n in range(len(words))]
-        decode = _position_decoder(fieldobj.format)
-        # Where each candidate is in each word's postings, found once for all candidates.
-        rows = [(p.values.get, np.searchsorted(p.ids, within).tolist()) for p in each]
         if query.slop == 1 and all(p.words is not None for p in each):
             keep = _side_by_side([(n, each[n].at(within)) for n in order], len(within))
         else:
+            decode = _position_decoder(fieldobj.format)
+            # Where each candidate is in each word's postings, found once for all of them.
+            rows = [(p.values.get, np.searchsorted(p.ids, within).tolist()) for p in each]
             if query.slop == 1:
                 # Rarest word first: a candidate is usually rejected before the common
                 # words ("of", "the"), whose positions cost the most to decode.
@@ -286,15 +286,13 @@ class SegmentArrays:
                 check = _near_check(rows, decode, query.slop)
             keep = np.fromiter(map(check, range(len(within))), np.bool_, count=len(within))
         ids = within[keep]
+        matched = [p.at(ids) for p in each]
         scores = np.zeros(len(ids))
-        for word, postings in zip(words, each, strict=True):
-            at = np.searchsorted(postings.ids, ids)
-            scores += self._score(fieldname, word, postings)[at]
+        for word, postings in zip(words, matched, strict=True):  # a repeated word counts twice
+            scores += self._score(fieldname, word, postings)
+        terms = {(fieldname, word): p for word, p in zip(words, matched, strict=True)}
         if query.boost != 1.0:
             scores = scores * query.boost
-        terms = {
-            (fieldname, word): postings.at(ids) for word, postings in zip(words, each, strict=True)
-        }
         return Matches(ids, scores, terms)
 
     def _and(self, query: Any, within: IdArray | None) -> Matches:
@@ -426,22 +424,13 @@ class SegmentArrays:
         return values
 
     def _length_codes(self, fieldname: str) -> npt.NDArray[np.uint8]:
+        """The segment's length code per document, read where the W3 codec keeps it; a
+        field without a length column has length 1 everywhere, as the scorer reads it."""
         doccount = self.reader.doc_count_all()
-        perdoc = getattr(self.reader, "_perdoc", None)
-        codec = whoosh_module("codec.whoosh3")
-        column = None
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            column = perdoc._cached_reader(f"_{fieldname}_len", codec.LENGTHS_COLUMN)
+        codec, numeric = whoosh_module("codec.whoosh3"), whoosh_module("util.numeric")
+        column = self.reader._perdoc._cached_reader(f"_{fieldname}_len", codec.LENGTHS_COLUMN)
         if column is None:
-            length_to_byte = whoosh_module("util.numeric").length_to_byte
-            return np.fromiter(
-                (
-                    length_to_byte(self.reader.doc_field_length(doc, fieldname, 1))
-                    for doc in range(doccount)
-                ),
-                np.uint8,
-                count=doccount,
-            )
+            return np.full(doccount, numeric.length_to_byte(1), np.uint8)
         return _column_array(column, "B", doccount).astype(np.uint8)
 
     def _bytes(self, fieldname: str, text: Any) -> bytes | None:
