@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import NamedTuple
 
 from newsarchive import datelines, dates, language, people
@@ -50,20 +50,18 @@ from newsarchive.textheader import (
     settle_meta,
 )
 from newsarchive.textlines import (
-    BAD,
     GOOD,
-    REPEAT_LIMIT,
     RULE,
     TERMINAL,
     WORD,
-    classify,
     comments_start,
     main_run,
     mark_teasers,
+    page_classes,
     removal_reason,
-    score_line,
+    scores,
     settle,
-    shape,
+    shapes,
 )
 from newsarchive.textrules import detect_profile, line_matcher, prepare_rules
 
@@ -131,6 +129,28 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
         rules: boilerplate rules and profiles; the shipped defaults when omitted.
         url: the page URL when known, for profile detection.
     """
+    found = _line_roles(text, rules, url)
+    lines = tuple(
+        LineRole(number, line, role, reason)
+        for (number, line), role, reason in zip(
+            found.numbered, found.roles, found.reasons, strict=True
+        )
+    )
+    return Segmentation(lines=lines, profile=found.profile)
+
+
+class _Roles(NamedTuple):
+    """The lines of a capture and their roles, before they are made into ``LineRole``s."""
+
+    numbered: list[tuple[int, str]]
+    texts: list[str]
+    roles: list[str]
+    reasons: list[str | None]
+    profile: Profile | None
+
+
+def _line_roles(text: str, rules: RuleSet | None, url: str | None) -> _Roles:
+    """What :func:`segment` decides, as plain lists (all :func:`text_body` needs)."""
     ruleset = rules if rules is not None else default_rules()
     numbered = _nonblank_lines(text)
     texts = [t for _, t in numbered]
@@ -146,11 +166,7 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
             kinds[i] = rule.kind
     pair_captions(texts, roles, reasons)
     _classify_body(texts, roles, reasons, kinds, profile)
-    lines = tuple(
-        LineRole(number, line, role, reason)
-        for (number, line), role, reason in zip(numbered, roles, reasons, strict=True)
-    )
-    return Segmentation(lines=lines, profile=profile)
+    return _Roles(numbered, texts, roles, reasons, profile)
 
 
 def _classify_body(
@@ -167,29 +183,19 @@ def _classify_body(
     stay in the sequence as known boilerplate, so their neighbours see them.
     """
     # Shapes first: they note word counts the byline and date checks then read for free.
-    for text, role in zip(texts, roles, strict=True):
-        if not role:
-            shape(text)
+    shapes(compress(texts, [not role for role in roles]))
     meta = meta_lines(texts, roles)
     seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
     free = [roles[i] == "" for i in seq]
-    counts = Counter(texts[i] for i, is_free in zip(seq, free, strict=True) if is_free)
-    first = [
-        classify(texts[i], counts[texts[i]] >= REPEAT_LIMIT) if is_free else (BAD, "rule")
-        for i, is_free in zip(seq, free, strict=True)
-    ]
+    seq_texts = list(map(texts.__getitem__, seq))
+    first = page_classes(seq_texts, free)
     mark_teasers(seq, free, first, kinds, texts)
     # Rule-dropped lines are invisible to the neighbours: the article reads the same
     # with or without them (which keeps normalising idempotent).
-    settled = settle(
-        [cls if is_free else RULE for (cls, _), is_free in zip(first, free, strict=True)]
-    )
-    scores = [
-        score_line(texts[i], cls, reason, is_free)
-        for i, cls, (_, reason), is_free in zip(seq, settled, first, free, strict=True)
-    ]
-    cut = comments_start(seq, [cls for cls, _ in first], settled, kinds, texts)
-    start, end = main_run(scores[:cut])
+    classes = [cls for cls, _ in first]
+    settled = settle([cls if is_free else RULE for cls, is_free in zip(classes, free, strict=True)])
+    cut = comments_start(seq, classes, settled, kinds, texts)
+    start, end = main_run(scores(seq_texts, settled[:cut], first))
     if start == end:
         for k, i in enumerate(seq):
             if free[k]:
@@ -497,11 +503,10 @@ def text_body(data: bytes) -> str:
     date lines, body paragraphs; see ``READER_ROLES``) joined by blank lines, or ``""``
     when no body is found. Boilerplate and image metadata are never included.
     """
-    text = clean_text(decode_bytes(data))
-    seg = segment(text)
-    if not seg.with_role("body"):
+    found = _line_roles(clean_text(decode_bytes(data)), None, None)
+    if "body" not in found.roles:
         return ""
-    return "\n\n".join(line.text for line in seg.lines if line.role in READER_ROLES)
+    return "\n\n".join(compress(found.texts, map(READER_ROLES.__contains__, found.roles)))
 
 
 def render_text(article: Article) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import compress, filterfalse
 
 from newsarchive import language
 
@@ -99,6 +101,34 @@ def shape(text: str) -> tuple[str, str, int]:
     return found
 
 
+def shapes(texts: Iterable[str]) -> None:
+    """Work out (and remember) the shape of each of ``texts`` not yet known.
+
+    Known lines are skipped by a C-level membership test, so a page of recurring lines
+    costs no Python call per line.
+    """
+    for text in filterfalse(_CLASSES.__contains__, texts):
+        shape(text)
+
+
+def page_classes(texts: Sequence[str], free: Sequence[bool]) -> list[tuple[str, str]]:
+    """:func:`classify` for each of a page's lines, repetition counted among the free ones.
+
+    Lines a rule dropped (not ``free``) are ``(BAD, "rule")``. Each distinct text is
+    classified once, however often the page repeats it.
+    """
+    counts = Counter(compress(texts, free))
+    by_text = {text: classify(text, n >= REPEAT_LIMIT) for text, n in counts.items()}
+    return [
+        by_text[text] if is_free else _RULE_DROPPED
+        for text, is_free in zip(texts, free, strict=True)
+    ]
+
+
+#: The class and reason of a line a rule dropped.
+_RULE_DROPPED = (BAD, "rule")
+
+
 def _classify_shape(text: str) -> tuple[str, str, int]:
     """The context-free class, reason and word count of a line.
 
@@ -137,38 +167,44 @@ def settle(classes: list[str]) -> list[str]:
     Short lines between prose are part of the article (subheadings, one-line quotes);
     near-prose next to prose is prose; anything stranded among boilerplate is boilerplate.
     """
-    prev_good: list[bool] = []
-    last: str | None = None
-    for cls in classes:
-        prev_good.append(last == GOOD)
-        if cls in (GOOD, BAD):
-            last = cls
     settled = list(classes)
-    last = None
-    for i in range(len(classes) - 1, -1, -1):
-        cls = classes[i]
-        if cls == NEAR:
-            settled[i] = GOOD if prev_good[i] or last == GOOD else BAD
-        elif cls == SHORT:
-            settled[i] = GOOD if prev_good[i] and last == GOOD else BAD
-        elif cls == RULE:
-            settled[i] = BAD
-        else:
-            last = cls
+    left: str | None = None
+    begin = 0
+    for end, cls in enumerate(classes):
+        if cls in (GOOD, BAD):
+            if begin < end:
+                settled[begin:end] = _settle_run(classes[begin:end], left, cls)
+            left = cls
+            begin = end + 1
+    if begin < len(classes):
+        settled[begin:] = _settle_run(classes[begin:], left, None)
     return settled
 
 
-def score_line(text: str, cls: str, reason: str, is_free: bool) -> int:
-    """A line's weight in the article run: words for prose, a penalty for boilerplate.
+def _settle_run(run: list[str], left: str | None, right: str | None) -> list[str]:
+    """Settle a run of uncertain (near, short, rule) lines between its good/bad neighbours.
 
-    Lines a rule dropped weigh nothing, and so, nearly, do teasers under a "Related"
-    head: such boxes sit inside articles, so they should not split one.
+    Every line of the run has the same neighbours, so each class settles the same way.
     """
-    if cls == GOOD:
-        return word_count(text)
-    if not is_free:
-        return 0
-    return -_TEASER_PENALTY if reason == "teaser" else -_BAD_PENALTY
+    near = GOOD if GOOD in (left, right) else BAD
+    short = GOOD if left == right == GOOD else BAD
+    return [near if cls == NEAR else short if cls == SHORT else BAD for cls in run]
+
+
+def scores(
+    texts: Sequence[str], settled: Sequence[str], first: Sequence[tuple[str, str]]
+) -> list[int]:
+    """Each line's weight in the article run: words for prose, a penalty for boilerplate.
+
+    Lines a rule dropped (reason ``rule``) weigh nothing, and so, nearly, do teasers under
+    a "Related" head: such boxes sit inside articles, so they should not split one.
+    Scores are made for as many lines as ``settled`` has (the article may stop short).
+    """
+    penalty = _PENALTIES.get
+    return [
+        word_count(text) if cls == GOOD else penalty(reason, -_BAD_PENALTY)
+        for text, cls, (_, reason) in zip(texts, settled, first, strict=False)
+    ]
 
 
 def main_run(scores: Sequence[int]) -> tuple[int, int]:
@@ -199,6 +235,8 @@ def main_run(scores: Sequence[int]) -> tuple[int, int]:
 
 _BAD_PENALTY = 24
 _TEASER_PENALTY = 14
+#: Penalties other than ``_BAD_PENALTY``, by the reason a line was judged boilerplate.
+_PENALTIES = {"rule": 0, "teaser": -_TEASER_PENALTY}
 
 
 #: Word counts the classifier read off lines' tokens, kept until ``word_count`` asks.
@@ -247,9 +285,12 @@ def comments_start(
     thread needs less text before the first control, as long as more controls follow
     it closely.
     """
+    if "comments" not in kinds:  # most pages have no comment control at all
+        return len(seq)
     markers = [k for k, i in enumerate(seq) if kinds[i] == "comments"]
     prose = kept = done = 0
-    for k, i in enumerate(seq):
+    # Only a marker can end the article, so the lines after the last one are not counted.
+    for k, i in enumerate(seq[: markers[-1] + 1] if markers else ()):
         if done < len(markers) and markers[done] == k:
             done += 1
             thread = len(markers) - done >= _THREAD_MARKERS and markers[done] - k <= _THREAD_GAP

@@ -1,0 +1,31 @@
+"""Page-level classifier passes done in bulk: the same answers as line by line."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsarchive.textlines import classify, page_classes
+
+#: A few lines a page may repeat: menu entries, prose, a teaser.
+LINES = st.sampled_from(
+    [
+        "Home",
+        "Share this article",
+        "The minister said on Tuesday that the plan would be put to a vote next week.",
+        "Most read",
+        "It was, as one of them put it, the longest night of the year for all of them.",
+    ]
+)
+
+
+@given(st.lists(st.tuples(LINES, st.booleans()), max_size=12))
+def test_page_classes_classify_each_line_with_its_repetition(page: list[tuple[str, bool]]) -> None:
+    texts = [text for text, _ in page]
+    free = [is_free for _, is_free in page]
+    free_texts = [text for text, is_free in page if is_free]
+    expected = [
+        classify(text, free_texts.count(text) >= 2) if is_free else ("bad", "rule")
+        for text, is_free in page
+    ]
+    assert page_classes(texts, free) == expected
