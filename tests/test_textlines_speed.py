@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.textlines import classify, page_classes
+from newsarchive.textlines import classify, page_classes, shapes
 
 #: A few lines a page may repeat: menu entries, prose, a teaser.
 LINES = st.sampled_from(
@@ -25,7 +25,7 @@ def test_page_classes_classify_each_line_with_its_repetition(page: list[tuple[st
     free = [is_free for _, is_free in page]
     free_texts = [text for text, is_free in page if is_free]
     expected = [
-        classify(text, free_texts.count(text) >= 2) if is_free else ("bad", "rule")
+        classify(text, free_texts.count(text) >= 2) if is_free else ("rule", "rule")
         for text, is_free in page
     ]
-    assert page_classes(texts, free) == expected
+    assert page_classes(texts, free, shapes(texts)) == expected

@@ -51,7 +51,6 @@ from newsarchive.textheader import (
 )
 from newsarchive.textlines import (
     GOOD,
-    RULE,
     TERMINAL,
     WORD,
     comments_start,
@@ -183,17 +182,17 @@ def _classify_body(
     stay in the sequence as known boilerplate, so their neighbours see them.
     """
     # Shapes first: they note word counts the byline and date checks then read for free.
-    shapes(compress(texts, [not role for role in roles]))
+    shaped = shapes(compress(texts, [not role for role in roles]))
     meta = meta_lines(texts, roles)
     seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
     free = [roles[i] == "" for i in seq]
     seq_texts = list(map(texts.__getitem__, seq))
-    first = page_classes(seq_texts, free)
+    first = page_classes(seq_texts, free, shaped)
     mark_teasers(seq, free, first, kinds, texts)
-    # Rule-dropped lines are invisible to the neighbours: the article reads the same
-    # with or without them (which keeps normalising idempotent).
+    # Rule-dropped lines (class RULE) are invisible to the neighbours: the article reads
+    # the same with or without them (which keeps normalising idempotent).
     classes = [cls for cls, _ in first]
-    settled = settle([cls if is_free else RULE for cls, is_free in zip(classes, free, strict=True)])
+    settled = settle(classes)
     cut = comments_start(seq, classes, settled, kinds, texts)
     start, end = main_run(scores(seq_texts, settled[:cut], first))
     if start == end:
@@ -205,9 +204,8 @@ def _classify_body(
         return
     header_from = header_top(seq, free, first, texts, start)
     body_from = start + header_lead(seq, free, start, end, texts, roles, kinds, meta)
-    for k, i in enumerate(seq):
-        if not free[k]:
-            continue
+    for k in compress(range(len(seq)), free):
+        i = seq[k]
         if body_from <= k < end and settled[k] == GOOD:
             roles[i] = "body"
         elif not header_from <= k < body_from:

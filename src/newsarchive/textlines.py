@@ -9,10 +9,11 @@ densest run of body lines is taken as the article (see the notes below).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import compress, filterfalse
+from itertools import compress
 
 from newsarchive import language
 
@@ -27,6 +28,8 @@ MENU_SEPARATOR = re.compile(r"\s[|•·›»>/]\s|\s[|•·›»]$|^[|•·›»
 _SEPARATOR_CHAR = re.compile(r"[|•·›»>/]")
 #: Sentence punctuation sits in the last few characters (a stop and closing quotes).
 _TAIL = 6
+#: A token's first character, whose case tells a capitalised word.
+_FIRST_CHAR = operator.itemgetter(0)
 #: Short words in menus, share bars and account prompts; their density marks navigation.
 _LINK_WORDS = frozenset(
     """home news sport sports business tech technology science health politics opinion
@@ -101,24 +104,31 @@ def shape(text: str) -> tuple[str, str, int]:
     return found
 
 
-def shapes(texts: Iterable[str]) -> None:
-    """Work out (and remember) the shape of each of ``texts`` not yet known.
+def shapes(texts: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+    """The shape of each of ``texts`` (see :func:`shape`), by line text.
 
-    Known lines are skipped by a C-level membership test, so a page of recurring lines
-    costs no Python call per line.
+    Known lines cost a C-level cache lookup, not a Python call; the page's own small
+    table then serves its later passes without going back to the large cache.
     """
-    for text in filterfalse(_CLASSES.__contains__, texts):
-        shape(text)
+    texts = list(texts)
+    found = map(_CLASSES.get, texts)
+    return {text: known or shape(text) for text, known in zip(texts, found, strict=True)}
 
 
-def page_classes(texts: Sequence[str], free: Sequence[bool]) -> list[tuple[str, str]]:
+def page_classes(
+    texts: Sequence[str], free: Sequence[bool], shaped: dict[str, tuple[str, str, int]]
+) -> list[tuple[str, str]]:
     """:func:`classify` for each of a page's lines, repetition counted among the free ones.
 
-    Lines a rule dropped (not ``free``) are ``(BAD, "rule")``. Each distinct text is
-    classified once, however often the page repeats it.
+    Lines a rule dropped (not ``free``) are ``(RULE, "rule")``; the free ones must be in
+    ``shaped`` (see :func:`shapes`). Each distinct text is classified once, however often
+    the page repeats it: by its shape alone unless repeated, when :func:`classify` decides.
     """
     counts = Counter(compress(texts, free))
-    by_text = {text: classify(text, n >= REPEAT_LIMIT) for text, n in counts.items()}
+    pairs = map(_CLASS_AND_REASON, map(shaped.__getitem__, counts))
+    by_text = dict(zip(counts, pairs, strict=True))
+    for text in [text for text, n in counts.items() if n >= REPEAT_LIMIT]:
+        by_text[text] = classify(text, repeated=True)
     return [
         by_text[text] if is_free else _RULE_DROPPED
         for text, is_free in zip(texts, free, strict=True)
@@ -126,7 +136,9 @@ def page_classes(texts: Sequence[str], free: Sequence[bool]) -> list[tuple[str, 
 
 
 #: The class and reason of a line a rule dropped.
-_RULE_DROPPED = (BAD, "rule")
+_RULE_DROPPED = (RULE, "rule")
+#: The class and reason of a shape (what :func:`classify` says of a line not repeated).
+_CLASS_AND_REASON = operator.itemgetter(0, 1)
 
 
 def _classify_shape(text: str) -> tuple[str, str, int]:
@@ -153,12 +165,14 @@ def _classify_shape(text: str) -> tuple[str, str, int]:
     terminal = TERMINAL.search(text[-_TAIL:]) is not None
     if words >= 12 and terminal and stop_share >= 0.15:
         return GOOD, "sentence", words
-    capitalised = sum(1 for token in _TOKEN.findall(text) if token[0].isupper()) / n < 0.6
-    if words >= 7 and stop_share >= 0.25 and capitalised:
-        return NEAR, "short-prose", words
-    if terminal and capitalised:
-        return NEAR, "short-sentence", words
-    return SHORT, "short", words
+    prose_like = words >= 7 and stop_share >= 0.25
+    if not (prose_like or terminal):
+        return SHORT, "short", words
+    # Near-prose only when not mostly capitalised words (a title or a list of names).
+    capitals = sum(map(str.isupper, map(_FIRST_CHAR, _TOKEN.findall(text))))
+    if capitals / n >= 0.6:
+        return SHORT, "short", words
+    return (NEAR, "short-prose", words) if prose_like else (NEAR, "short-sentence", words)
 
 
 def settle(classes: list[str]) -> list[str]:
@@ -167,28 +181,25 @@ def settle(classes: list[str]) -> list[str]:
     Short lines between prose are part of the article (subheadings, one-line quotes);
     near-prose next to prose is prose; anything stranded among boilerplate is boilerplate.
     """
-    settled = list(classes)
-    left: str | None = None
-    begin = 0
-    for end, cls in enumerate(classes):
+    prev_good: list[bool] = []
+    last: str | None = None
+    for cls in classes:
+        prev_good.append(last == GOOD)
         if cls in (GOOD, BAD):
-            if begin < end:
-                settled[begin:end] = _settle_run(classes[begin:end], left, cls)
-            left = cls
-            begin = end + 1
-    if begin < len(classes):
-        settled[begin:] = _settle_run(classes[begin:], left, None)
+            last = cls
+    settled = list(classes)
+    last = None
+    for i in range(len(classes) - 1, -1, -1):
+        cls = classes[i]
+        if cls == NEAR:
+            settled[i] = GOOD if prev_good[i] or last == GOOD else BAD
+        elif cls == SHORT:
+            settled[i] = GOOD if prev_good[i] and last == GOOD else BAD
+        elif cls == RULE:
+            settled[i] = BAD
+        else:
+            last = cls
     return settled
-
-
-def _settle_run(run: list[str], left: str | None, right: str | None) -> list[str]:
-    """Settle a run of uncertain (near, short, rule) lines between its good/bad neighbours.
-
-    Every line of the run has the same neighbours, so each class settles the same way.
-    """
-    near = GOOD if GOOD in (left, right) else BAD
-    short = GOOD if left == right == GOOD else BAD
-    return [near if cls == NEAR else short if cls == SHORT else BAD for cls in run]
 
 
 def scores(
