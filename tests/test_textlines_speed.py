@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import string
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.textlines import classify, page_classes, shapes
+from newsarchive.textlines import (
+    _PUNCTUATION,
+    WORD,
+    classify,
+    page_classes,
+    shape,
+    shapes,
+    word_count,
+)
 
 #: A few lines a page may repeat: menu entries, prose, a teaser.
 LINES = st.sampled_from(
@@ -29,3 +39,15 @@ def test_page_classes_classify_each_line_with_its_repetition(page: list[tuple[st
         for text, is_free in page
     ]
     assert page_classes(texts, free, shapes(texts)) == expected
+
+
+def test_ascii_punctuation_separates_classifier_tokens() -> None:
+    """The printable-ASCII shortcut of the word-count note relies on this."""
+    assert set(string.punctuation) <= set(_PUNCTUATION)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_an_ascii_line_shaped_first_has_its_exact_word_count(text: str) -> None:
+    line = text.strip()
+    shape(line)  # notes the count when the line's tokens give it
+    assert word_count(line) == len(WORD.findall(line))

@@ -268,9 +268,12 @@ def _note_word_count(text: str, tokens: list[str]) -> None:
     When every token is alphanumeric and the line has no ``_`` (the one word character
     that is also a separator), each token is exactly one ``\\w+`` run, so the line need
     not be scanned again when its score is counted or the header reader weighs it (on a
-    short line the test takes a quarter of the time of a ``\\w+`` scan).
+    short line the test takes a quarter of the time of a ``\\w+`` scan). A printable
+    ASCII line needs no look at its tokens: its only characters that are neither spaces
+    nor letters and digits are ASCII punctuation, all of them separators.
     """
-    if "_" not in text and "".join(tokens).isalnum():
+    plain = text.isascii() and text.isprintable()
+    if "_" not in text and (plain or "".join(tokens).isalnum()):
         if len(_NOTED) >= _NOTED_KEPT:
             _NOTED.clear()
         _NOTED[text] = len(tokens)
