@@ -54,11 +54,11 @@ from newsarchive.textlines import (
     TERMINAL,
     WORD,
     comments_start,
+    line_scores,
     main_run,
     mark_teasers,
     page_classes,
     removal_reason,
-    scores,
     settle,
     shapes,
 )
@@ -194,7 +194,7 @@ def _classify_body(
     classes = [cls for cls, _ in first]
     settled = settle(classes)
     cut = comments_start(seq, classes, settled, kinds, texts)
-    start, end = main_run(scores(seq_texts, settled[:cut], first))
+    start, end = main_run(line_scores(seq_texts, settled[:cut], first))
     if start == end:
         for k, i in enumerate(seq):
             if free[k]:

@@ -202,7 +202,7 @@ def settle(classes: list[str]) -> list[str]:
     return settled
 
 
-def scores(
+def line_scores(
     texts: Sequence[str], settled: Sequence[str], first: Sequence[tuple[str, str]]
 ) -> list[int]:
     """Each line's weight in the article run: words for prose, a penalty for boilerplate.
