@@ -139,13 +139,13 @@ def guard_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """
     wordy = [w for w in words if w[:1].isalnum()]
     other = [w for w in words if not w[:1].isalnum()]
-    parts = [rf"\b{_trie(wordy)}"] if wordy else []
+    parts = [rf"\b{trie_pattern(wordy)}"] if wordy else []
     if other:
-        parts.append(_trie(other))
+        parts.append(trie_pattern(other))
     return re.compile("|".join(parts))
 
 
-def _trie(words: Sequence[str]) -> str:
+def trie_pattern(words: Sequence[str]) -> str:
     """A regex matching any of ``words``, branching one character at a time.
 
     The regex engine tries alternatives one after another, so sharing prefixes

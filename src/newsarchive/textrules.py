@@ -8,9 +8,11 @@ cues searched once over the page.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
-from newsarchive.rules import Profile, Rule, RuleSet, guard_pattern
+from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
 from newsarchive.textscreen import (
     INLINE_FLAGS,
     PlainScreen,
@@ -23,15 +25,10 @@ from newsarchive.textscreen import (
 
 
 class _Matcher:
-    """The line rules of one profile, applied in order, behind two screens.
-
-    Most lines match no rule, so the matcher first asks cheap questions: a regex made of
-    the unguarded patterns' alternatives that can start with the line's first character
-    says whether any of them could match (``textscreen.py``), and one search for all guard
-    words says which guarded rules could. Only those rules are then tried in order, read
-    off a bit set (bit ``n`` for rule ``n``), and only when the line's length is one the
-    pattern can span.
-    """
+    """The line rules of one rule list (a profile's own, or the generic ones), with what
+    screens them: a regex made of the unguarded patterns' alternatives that can start with
+    the line's first character says whether any of them could match (``textscreen.py``),
+    and the guard words say which guarded rules could (bit ``n`` for rule ``n``)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(r for r in rules if r.pattern is not None)
@@ -40,26 +37,124 @@ class _Matcher:
         )
         self.plain_bits = sum(1 << n for n, r in enumerate(self.rules) if not r.guard)
         self.lengths = [lengths(r.pattern) for r in self.rules if r.pattern is not None]
-        words = sorted({w for r in self.rules for w in r.guard}, key=len, reverse=True)
-        self.guard_words = guard_pattern(tuple(words)) if words else None
         # A guard word found also means every guard word it starts with was found.
         bits_of: dict[str, int] = {}
         for n, rule in enumerate(self.rules):
             for guard in rule.guard:
                 bits_of[guard] = bits_of.get(guard, 0) | 1 << n
-        self.guarded_by = dict.fromkeys(words, 0)
-        for word in words:
+        self.guarded_by = dict.fromkeys(bits_of, 0)
+        for word in bits_of:
             for end in range(1, len(word) + 1):
                 self.guarded_by[word] |= bits_of.get(word[:end], 0)
 
-    def first_match(self, line: str) -> Rule | None:
-        """The first rule (in order) whose pattern matches the whole line, if any."""
-        candidates = 0
-        if self.guard_words is not None:
-            for word in self.guard_words.findall(line.lower()):
-                candidates |= self.guarded_by[word]
-        if self.plain_bits and self.plain.may_match(line):
-            candidates |= self.plain_bits
+
+class _GuardScan:
+    """The guard words of several matchers, found in one pass over a batch of lines.
+
+    Per line, a matcher's guard words are found the way ``guard_pattern(words).findall``
+    finds them: left to right, the longest word at each place, never inside a word found
+    before (``this comment`` hides ``comment``), a word-like one only at a word start.
+    Scanning the lines joined by line breaks, one search finds every place any matcher's
+    word starts (a non-word character followed by a word-like guard, which the regex
+    engine skips to quickly, unlike a leading ``\\b``); each place is then given to the
+    line it falls in, and to each matcher as its longest word there that ends within the
+    line, unless that matcher's previous word covers it.
+    """
+
+    def __init__(self, matchers: Sequence[tuple[dict[str, int], int]]) -> None:
+        """``matchers``: each matcher's bits per guard word, and the shift of its bits."""
+        # The empty word is found everywhere but guards nothing (no rule is its prefix).
+        words = sorted({w for guarded_by, _ in matchers for w in guarded_by if w})
+        wordy = [w for w in words if w[:1].isalnum()]
+        other = [w for w in words if not w[:1].isalnum()]
+        self.wordy = re.compile(rf"\W(?=({trie_pattern(wordy)}))") if wordy else None
+        self.other = re.compile(trie_pattern(other)) if other else None
+        #: Per word found: per matcher (its slot), the bits of each of its words the found
+        #: word starts with, longest first.
+        self.options: dict[str, list[tuple[int, list[tuple[int, int]]]]] = {}
+        for found in words:
+            self.options[found] = []
+            for slot, (guarded_by, shift) in enumerate(matchers):
+                prefixes = sorted((w for w in guarded_by if w and found.startswith(w)), key=len)
+                if prefixes:
+                    options = [(len(w), guarded_by[w] << shift) for w in reversed(prefixes)]
+                    self.options[found].append((slot, options))
+        self.slots = len(matchers)
+
+    def candidates(self, lines: Sequence[str]) -> list[int]:
+        """The bits of the guarded rules each of ``lines`` holds a guard word for."""
+        lowered = [line.lower() for line in lines]
+        text = "\n" + "\n".join(lowered)
+        # Line i spans text[starts[i] : starts[i + 1] - 1].
+        starts = list(accumulate(map((1).__add__, map(len, lowered)), initial=1))
+        found = [0] * len(lines)
+        covered = [0] * self.slots
+        options = self.options
+        for place, word in self._places(text):
+            line = bisect_right(starts, place) - 1
+            end = starts[line + 1] - 1  # a place at a line break fits no word
+            for slot, choices in options[word]:
+                if place >= covered[slot]:
+                    for size, bits in choices:
+                        if place + size <= end:
+                            covered[slot] = place + size
+                            found[line] |= bits
+                            break
+        return found
+
+    def _places(self, text: str) -> list[tuple[int, str]]:
+        """Where in ``text`` some guard word starts, with the longest one there, in order."""
+        places = [(m.start(1), m.group(1)) for m in self.wordy.finditer(text)] if self.wordy else []
+        if self.other is not None:
+            start = 0
+            while (found := self.other.search(text, start)) is not None:
+                places.append((found.start(), found.group()))
+                start = found.start() + 1
+            places.sort()
+        return places
+
+
+class LineMatcher:
+    """The line rules for pages of one profile: its own rules first, then the generic ones.
+
+    A page's new lines are matched together: one guard-word scan over all of them, then,
+    per line, the plain screens and the candidate rules in order (bit ``n`` for rule
+    ``n``, own rules first), each tried only when the line's length is one its pattern
+    can span. Menus, share bars and footers repeat within a page and across a publisher's
+    pages, so a line seen before costs one dictionary lookup.
+    """
+
+    def __init__(self, own: _Matcher, generic: _Matcher) -> None:
+        shift = len(own.rules)
+        self.rules = own.rules + generic.rules
+        self.lengths = own.lengths + generic.lengths
+        screens = ((own.plain, own.plain_bits), (generic.plain, generic.plain_bits << shift))
+        self.screens = [(screen, bits) for screen, bits in screens if bits]
+        self.guards = _GuardScan(((own.guarded_by, 0), (generic.guarded_by, shift)))
+        self.cache: dict[str, Rule | None] = {}
+
+    def match(self, line: str) -> Rule | None:
+        """The rule that claims ``line`` (whole, stripped), or ``None``."""
+        return self.match_all((line,))[0]
+
+    def match_all(self, lines: Sequence[str]) -> list[Rule | None]:
+        """The rule claiming each of ``lines`` (see :meth:`match`): a page's lines in one
+        call, most of them a cache lookup."""
+        cache = self.cache
+        new = [line for line in dict.fromkeys(lines) if line not in cache]
+        if new:
+            if len(cache) + len(new) > _CACHE_SIZE:
+                cache.clear()
+            found = map(self._first_match, new, self.guards.candidates(new))
+            cache.update(zip(new, found, strict=True))
+        return list(map(cache.__getitem__, lines))
+
+    def _first_match(self, line: str, candidates: int) -> Rule | None:
+        """The first rule (in order) matching the whole line, of the guarded ``candidates``
+        and the plain rules its screens let through."""
+        for screen, bits in self.screens:
+            if screen.may_match(line):
+                candidates |= bits
         size = len(line)
         while candidates:
             lowest = candidates & -candidates
@@ -70,36 +165,6 @@ class _Matcher:
                 return rule
             candidates ^= lowest
         return None
-
-
-class LineMatcher:
-    """The line rules for pages of one profile: its own rules first, then the generic ones.
-
-    Menus, share bars and footers repeat within a page and across a publisher's pages,
-    so a line seen before costs one dictionary lookup.
-    """
-
-    def __init__(self, own: _Matcher, generic: _Matcher) -> None:
-        self.own = own
-        self.generic = generic
-        self.cache: dict[str, Rule | None] = {}
-
-    def match(self, line: str) -> Rule | None:
-        """The rule that claims ``line`` (whole, stripped), or ``None``."""
-        cache = self.cache
-        if line in cache:
-            return cache[line]
-        found = self.own.first_match(line) or self.generic.first_match(line)
-        if len(cache) >= _CACHE_SIZE:
-            cache.clear()
-        cache[line] = found
-        return found
-
-    def match_all(self, lines: Sequence[str]) -> list[Rule | None]:
-        """The rule claiming each of ``lines`` (see :meth:`match`): a page's lines in one
-        call, most of them a cache lookup."""
-        cache = self.cache
-        return [cache[line] if line in cache else self.match(line) for line in lines]
 
 
 #: Lines remembered per matcher before the cache starts afresh.
