@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from newsarchive.rules import Profile, Rule, RuleSet, default_rules, guard_pattern
 from newsarchive.textrules import line_matcher
+from newsarchive.textscreen import first_chars, last_chars
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,20 @@ def test_fixture_lines_are_claimed_as_in_order_matching_claims_them() -> None:
         assert matcher.match_all(lines[::-1]) == expected[::-1], profile
 
 
+def test_last_chars_read_patterns_from_the_end() -> None:
+    caption = re.compile(r".{10,400}?(?:\s?\((?:AFP|Reuters)\)|\sPhoto: [^.]{2,100})")
+    ends = last_chars(caption)
+    assert ends is not None
+    assert ")" in ends
+    assert "x" in ends
+    assert "." not in ends
+    assert last_chars(re.compile("(?i)share")) == frozenset("eE")
+    assert last_chars(re.compile(r"read more.*")) is None
+    assert last_chars(re.compile(r"\d+(?: comments)?")) == frozenset("0123456789s")
+    # A set written as "not this character" is read too, from either end.
+    assert first_chars(re.compile(r"[^(]x")) == frozenset(map(chr, range(128))) - {"("}
+
+
 def rule(n: int, pattern: str, guard: Sequence[str] = ()) -> Rule:
     return Rule(f"r{n}", "test", "test", re.compile(pattern), guard=tuple(guard))
 
@@ -65,7 +80,8 @@ def rule(n: int, pattern: str, guard: Sequence[str] = ()) -> Rule:
 #: ``comment``), open with punctuation or end in a space.
 GUARDS = ["sub", "subscri", "comment", "this comment", "(", "(c)", "/", "con ", "a", "ab", "é"]
 FRAGMENTS = [*GUARDS, " ", "  ", "x", "_", "-", "Sub", "SUBSCRIBE", "Ab", ".", "2024", "É"]
-PATTERNS = [r".*", r".{0,40}", r"(?i)sub.*", r".*\(c\).*", r"[a-z ]+", r".*comment.{0,5}", r"\S+"]
+PATTERNS = [r".*", r".+\)", r"(?i)[^.]{2,30}", r".{0,40}", r"(?i)sub.*", r".*\(c\).*"]
+PATTERNS += [r"[a-z ]+", r".*comment.{0,5}", r"\S+"]
 
 lines_st = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12).map("".join)
 rules_st = st.lists(

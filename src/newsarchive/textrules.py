@@ -16,12 +16,16 @@ from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
 from newsarchive.textscreen import (
     INLINE_FLAGS,
     PlainScreen,
+    last_chars,
     lengths,
     opening_pairs,
     required_text,
 )
 
 # --------------------------------------------------------------------------- rule matching
+
+#: Characters the screens read from patterns answer for (``textscreen.py``).
+_ASCII = frozenset(map(chr, range(128)))
 
 
 class _Matcher:
@@ -37,6 +41,11 @@ class _Matcher:
         )
         self.plain_bits = sum(1 << n for n, r in enumerate(self.rules) if not r.guard)
         self.lengths = [lengths(r.pattern) for r in self.rules if r.pattern is not None]
+        # The ASCII characters a match cannot end with: a sentence ending in a full stop
+        # is not tried against a caption pattern that must end in a credit.
+        self.bad_ends = [
+            _ASCII - (last_chars(r.pattern) or _ASCII) for r in self.rules if r.pattern
+        ]
         # A guard word found also means every guard word it starts with was found.
         bits_of: dict[str, int] = {}
         for n, rule in enumerate(self.rules):
@@ -128,6 +137,7 @@ class LineMatcher:
         shift = len(own.rules)
         self.rules = own.rules + generic.rules
         self.lengths = own.lengths + generic.lengths
+        self.bad_ends = own.bad_ends + generic.bad_ends
         screens = ((own.plain, own.plain_bits), (generic.plain, generic.plain_bits << shift))
         self.screens = [(screen, bits) for screen, bits in screens if bits]
         self.guards = _GuardScan(((own.guarded_by, 0), (generic.guarded_by, shift)))
@@ -156,12 +166,18 @@ class LineMatcher:
             if screen.may_match(line):
                 candidates |= bits
         size = len(line)
+        last = line[-1:]
         while candidates:
             lowest = candidates & -candidates
             n = lowest.bit_length() - 1
             low, high = self.lengths[n]
             rule = self.rules[n]
-            if low <= size <= high and rule.pattern is not None and rule.pattern.fullmatch(line):
+            if (
+                low <= size <= high
+                and last not in self.bad_ends[n]
+                and rule.pattern is not None
+                and rule.pattern.fullmatch(line)
+            ):
                 return rule
             candidates ^= lowest
         return None

@@ -110,18 +110,31 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     A line starting with a character outside ASCII is tried against every pattern, so
     only ASCII needs answering. Lookarounds are ignored (they only narrow a match).
     """
+    return _edge_chars(pattern, last=False)
+
+
+def last_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The ASCII characters a match of ``pattern`` can end with; ``None``: any at all.
+
+    Read like :func:`first_chars`, from the end: a pattern ending ``[^.]{2,100}`` or
+    ``\\)`` cannot take a sentence ending in a full stop.
+    """
+    return _edge_chars(pattern, last=True)
+
+
+def _edge_chars(pattern: re.Pattern[str], last: bool) -> frozenset[str] | None:
     if pattern.flags & (re.ASCII | re.LOCALE | re.VERBOSE):
         return None
     parsed = _parser.parse(pattern.pattern, pattern.flags)
-    found, empty = _sequence_start(list(parsed), bool(pattern.flags & re.IGNORECASE))
+    found, empty = _sequence_start(list(parsed), bool(pattern.flags & re.IGNORECASE), last)
     return None if found is None or empty else frozenset(found)
 
 
-def _sequence_start(items: list[Item], folded: bool) -> tuple[set[str] | None, bool]:
-    """(first characters, whether the sequence can match the empty string)."""
+def _sequence_start(items: list[Item], folded: bool, last: bool) -> tuple[set[str] | None, bool]:
+    """(first characters, or last ones, whether the sequence can match the empty string)."""
     found: set[str] = set()
-    for op, value in items:
-        chars, empty = _item_start(op, value, folded)
+    for op, value in reversed(items) if last else items:
+        chars, empty = _item_start(op, value, folded, last)
         if chars is None:
             return None, False
         found |= chars
@@ -130,11 +143,13 @@ def _sequence_start(items: list[Item], folded: bool) -> tuple[set[str] | None, b
     return found, True
 
 
-def _item_start(op: Any, value: Any, folded: bool) -> tuple[set[str] | None, bool]:
+def _item_start(op: Any, value: Any, folded: bool, last: bool) -> tuple[set[str] | None, bool]:
     if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
         return set(), True
     if op is _constants.LITERAL:
         return {c for c in _ASCII if chr(value) in _variants(c, folded)}, False
+    if op is _constants.NOT_LITERAL:  # [^.]
+        return {c for c in _ASCII if chr(value) not in _variants(c, folded)}, False
     if op is _constants.IN:
         test = _set_test(value)
         if test is None:
@@ -144,7 +159,7 @@ def _item_start(op: Any, value: Any, folded: bool) -> tuple[set[str] | None, boo
         found: set[str] = set()
         any_empty = False
         for alternative in value[1]:
-            chars, empty = _sequence_start(list(alternative), folded)
+            chars, empty = _sequence_start(list(alternative), folded, last)
             if chars is None:
                 return None, False
             found |= chars
@@ -154,10 +169,10 @@ def _item_start(op: Any, value: Any, folded: bool) -> tuple[set[str] | None, boo
         _, add, remove, body = value
         if (add | remove) & ~_IGNORECASE:
             return None, False
-        return _sequence_start(list(body), (folded or bool(add)) and not remove)
+        return _sequence_start(list(body), (folded or bool(add)) and not remove, last)
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
         low, _, body = value
-        chars, empty = _sequence_start(list(body), folded)
+        chars, empty = _sequence_start(list(body), folded, last)
         return chars, empty or low == 0
     return None, False
 
