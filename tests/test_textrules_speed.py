@@ -38,11 +38,16 @@ def reference(line: str, rule_lists: Sequence[Sequence[Rule]]) -> Rule | None:
     return None
 
 
-def fixture_lines() -> list[str]:
+def fixture_pages() -> list[list[str]]:
+    """The non-blank stripped lines of each fixture capture and seed page."""
     paths = sorted((ROOT / "tests" / "data" / "captures").glob("*.txt"))
     paths += sorted((ROOT / "raw").glob("*.txt"))
-    lines = (line for p in paths for line in p.read_text("utf-8", "replace").split("\n"))
-    return list(dict.fromkeys(s for line in lines if (s := line.strip())))
+    pages = (p.read_text("utf-8", "replace").split("\n") for p in paths)
+    return [[s for line in page if (s := line.strip())] for page in pages]
+
+
+def fixture_lines() -> list[str]:
+    return list(dict.fromkeys(line for page in fixture_pages() for line in page))
 
 
 def test_fixture_lines_are_claimed_as_in_order_matching_claims_them() -> None:
@@ -122,3 +127,44 @@ def test_generated_rules_and_lines_match_as_in_order_matching(
     expected = [reference(line, (own_rules, generic_rules)) for line in lines]
     assert matcher.match_all(lines) == expected
     assert [matcher.match(line) for line in lines] == expected
+
+
+def assert_cue_keys_found(page: str) -> None:
+    """Every cue found in ``page`` has its key among the keys the one scan finds."""
+    from newsarchive.textrules import _detection
+
+    detectors, cue_keys = _detection(default_rules())
+    openings = {line[:2] for line in page.split("\n")}
+    keys = cue_keys.found_in(page)
+    for cues, _ in detectors:
+        for cue in cues:
+            if cue.found_in(page, openings):
+                assert cue.key in keys, (cue.pattern.pattern, cue.key)
+            assert (cue.key in keys) == (cue.key in page), cue.key
+
+
+def test_cue_keys_of_fixture_pages_are_all_found() -> None:
+    for lines in fixture_pages():
+        assert_cue_keys_found("\n".join(lines))
+
+
+def _cue_texts() -> list[str]:
+    from newsarchive.textrules import _detection
+
+    detectors, _ = _detection(default_rules())
+    return sorted({cue.needed for cues, _ in detectors for cue in cues if cue.needed})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_cue_texts()),
+            st.sampled_from(_cue_texts()).map(lambda text: text[: len(text) // 2]),
+            st.sampled_from(["\n", " ", "© 2024 ", "(", ")", "x", "Sera © "]),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_overlapping_cue_keys_are_all_found(page: str) -> None:
+    assert_cue_keys_found(page)

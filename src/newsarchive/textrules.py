@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
@@ -216,7 +216,10 @@ class _Cue:
     search, a cue anchored at line starts and opening with literal text asks whether some
     line opens with its first two characters (a set lookup), then whether the page holds
     the text the cue must contain (`` (modifica il `` of a Corriere date line), with
-    ``in``: both much faster than a search that cannot skip ahead.
+    ``in``: both much faster than a search that cannot skip ahead. The end of that text
+    from its first capital or punctuation mark (``(modifica il ``, ``CNN [—–-] `` of
+    `` CNN [—–-] ``) is its :attr:`key`, looked for with every other cue's key in one
+    scan of the page (:class:`_CueKeys`) before any of this.
     """
 
     def __init__(self, cue: re.Pattern[str]) -> None:
@@ -227,6 +230,10 @@ class _Cue:
         self.pattern = re.compile(flags + body.removeprefix("^"), re.MULTILINE)
         self.needed = required_text(self.pattern)
         self.pairs = opening_pairs(self.pattern) if self.anchored else None
+        rare = next(
+            (n for n, char in enumerate(self.needed) if not char.islower() and char != " "), 0
+        )
+        self.key = self.needed[rare:]
 
     def found_in(self, page: str, openings: set[str]) -> bool:
         """Whether the cue is found in ``page``, whose lines open with ``openings`` (the
@@ -242,10 +249,36 @@ class _Cue:
         return False
 
 
+class _CueKeys:
+    """The cue keys a page holds, found in one scan instead of one ``in`` per cue.
+
+    The scan stops only at characters keys open with (capitals and punctuation, mostly),
+    and there reads the longest key starting at that character without moving past it,
+    so that keys overlapping one another are all found.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        words = sorted({key for key in keys if key})
+        opening = "".join(sorted({word[0] for word in words}))
+        # Inside the lookbehind: step back over the character just read, then read ahead.
+        scan = rf"[{re.escape(opening)}](?<=(?=({trie_pattern(words)}))(?s:.))"
+        self.scan = re.compile(scan) if words else None
+        self.within = {found: {word for word in words if found.startswith(word)} for found in words}
+
+    def found_in(self, page: str) -> set[str]:
+        """The keys found in ``page``, and "" (the key of a cue without one)."""
+        found = {""}
+        if self.scan is not None:
+            for longest in set(self.scan.findall(page)):
+                found |= self.within[longest]
+        return found
+
+
 #: Lines read for profile cues at each end of a long page.
 _CUE_LINES = 100
 
-_DETECTORS: dict[int, tuple[RuleSet, list[tuple[list[_Cue], Profile]]]] = {}
+_Detectors = list[tuple[list[_Cue], Profile]]
+_DETECTORS: dict[int, tuple[RuleSet, _Detectors, _CueKeys]] = {}
 
 
 def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Profile | None:
@@ -253,7 +286,8 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
 
     Counting cues (ties go to the first profile loaded) keeps a page that quotes another
     outlet (an ``AFP via Getty Images`` credit on a CNN page) with its own publisher.
-    Each cue is searched once over the whole page, line anchors working per line.
+    Each cue is searched once over the whole page, line anchors working per line, and
+    only when the page holds its key (all keys found in one scan).
     """
     for profile in rules.profiles:
         if profile.matches_url(url):
@@ -262,22 +296,30 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
     ends = lines if len(lines) <= 2 * _CUE_LINES else (*lines[:_CUE_LINES], *lines[-_CUE_LINES:])
     page = "\n".join(ends)
     openings = {line[:2] for line in ends}
+    detectors, cue_keys = _detection(rules)
+    keys = cue_keys.found_in(page)
     best: Profile | None = None
     best_hits = 0
-    for cues, profile in _detectors(rules):
-        hits = sum(1 for cue in cues if cue.found_in(page, openings))
+    for cues, profile in detectors:
+        hits = sum(1 for cue in cues if cue.key in keys and cue.found_in(page, openings))
         if hits > best_hits:
             best, best_hits = profile, hits
     return best
 
 
-def _detectors(rules: RuleSet) -> list[tuple[list[_Cue], Profile]]:
-    """The cues of every profile that has some, built once per rule set."""
+def _detection(rules: RuleSet) -> tuple[_Detectors, _CueKeys]:
+    """The cues of every profile that has some, and their keys, built once per rule set."""
     cached = _DETECTORS.get(id(rules))
     if cached is None or cached[0] is not rules:
         detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
-        cached = _DETECTORS[id(rules)] = (rules, detectors)
-    return cached[1]
+        keys = _CueKeys({cue.key for cues, _ in detectors for cue in cues})
+        cached = _DETECTORS[id(rules)] = (rules, detectors, keys)
+    return cached[1], cached[2]
+
+
+def _detectors(rules: RuleSet) -> _Detectors:
+    """The cues of every profile that has some (see :func:`_detection`)."""
+    return _detection(rules)[0]
 
 
 def prepare_rules(rules: RuleSet) -> None:
@@ -290,4 +332,4 @@ def prepare_rules(rules: RuleSet) -> None:
     """
     for profile in (None, *rules.profiles):
         line_matcher(rules, profile)
-    _detectors(rules)
+    _detection(rules)
