@@ -76,8 +76,9 @@ class _GuardScan:
         words = sorted({w for guarded_by, _ in matchers for w in guarded_by if w})
         wordy = [w for w in words if w[:1].isalnum()]
         other = [w for w in words if not w[:1].isalnum()]
-        self.wordy = re.compile(rf"\W(?=({trie_pattern(wordy)}))") if wordy else None
-        self.other = re.compile(trie_pattern(other)) if other else None
+        self.scans = [re.compile(rf"\W(?=({trie_pattern(wordy)}))")] if wordy else []
+        if other:
+            self.scans.append(_every_place(other))
         #: Per word found: per matcher (its slot), the bits of each of its words the found
         #: word starts with, longest first.
         self.options: dict[str, list[tuple[int, list[tuple[int, int]]]]] = {}
@@ -113,14 +114,22 @@ class _GuardScan:
 
     def _places(self, text: str) -> list[tuple[int, str]]:
         """Where in ``text`` some guard word starts, with the longest one there, in order."""
-        places = [(m.start(1), m.group(1)) for m in self.wordy.finditer(text)] if self.wordy else []
-        if self.other is not None:
-            start = 0
-            while (found := self.other.search(text, start)) is not None:
-                places.append((found.start(), found.group()))
-                start = found.start() + 1
+        places = [(m.start(1), m.group(1)) for scan in self.scans for m in scan.finditer(text)]
+        if len(self.scans) > 1:
             places.sort()
         return places
+
+
+def _every_place(words: Sequence[str]) -> re.Pattern[str]:
+    """A regex finding every place one of ``words`` starts, overlapping ones too, with the
+    longest word there as group 1.
+
+    Each match is the one character a word opens with (so the search skips quickly to
+    those characters and goes on from the next one); inside a lookbehind, the regex steps
+    back over that character and reads the word ahead.
+    """
+    opening = "".join(sorted({word[0] for word in words}))
+    return re.compile(rf"[{re.escape(opening)}](?<=(?=({trie_pattern(words)}))(?s:.))")
 
 
 class LineMatcher:
@@ -253,16 +262,12 @@ class _CueKeys:
     """The cue keys a page holds, found in one scan instead of one ``in`` per cue.
 
     The scan stops only at characters keys open with (capitals and punctuation, mostly),
-    and there reads the longest key starting at that character without moving past it,
-    so that keys overlapping one another are all found.
+    and finds keys overlapping one another too (:func:`_every_place`).
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
         words = sorted({key for key in keys if key})
-        opening = "".join(sorted({word[0] for word in words}))
-        # Inside the lookbehind: step back over the character just read, then read ahead.
-        scan = rf"[{re.escape(opening)}](?<=(?=({trie_pattern(words)}))(?s:.))"
-        self.scan = re.compile(scan) if words else None
+        self.scan = _every_place(words) if words else None
         self.within = {found: {word for word in words if found.startswith(word)} for found in words}
 
     def found_in(self, page: str) -> set[str]:
