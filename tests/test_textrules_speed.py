@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from newsarchive.rules import Profile, Rule, RuleSet, default_rules, guard_pattern
 from newsarchive.textrules import line_matcher
-from newsarchive.textscreen import first_chars, last_chars
+from newsarchive.textscreen import PlainScreen, choices, first_chars, last_chars
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,6 +75,22 @@ def test_last_chars_read_patterns_from_the_end() -> None:
     assert last_chars(re.compile(r"\d+(?: comments)?")) == frozenset("0123456789s")
     # A set written as "not this character" is read too, from either end.
     assert first_chars(re.compile(r"[^(]x")) == frozenset(map(chr, range(128))) - {"("}
+
+
+def test_choices_spread_an_opening_group_over_the_rest() -> None:
+    assert choices("(?i)(share|print)( this)?") == ["(?i:share( this)?)", "(?i:print( this)?)"]
+    assert choices(r"(?:a|(b|c)d)e|f") == ["(?:ae)", "(?:bde)", "(?:cde)", "(?:f)"]
+    # A repeated group, a lookahead or a named group is not spread.
+    for pattern in (r"(a|b)+c", r"(a|b){2}", r"(?=a|b)\w+", r"(?P<x>a|b)c"):
+        assert choices(pattern) == [f"(?:{pattern})"]
+    screen = PlainScreen([f"(x|y{n})z" for n in range(50)] + ["(?i)(share|print)( this)?"])
+    assert screen.by_char, "spread alternatives are screened per first character"
+    assert [screen.may_match(line) for line in ("Print this", "y7z", "Print that", "y7")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def rule(n: int, pattern: str, guard: Sequence[str] = ()) -> Rule:

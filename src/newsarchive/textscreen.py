@@ -7,7 +7,8 @@ reads what every match must have, by parsing it with the regex engine's own pars
 - :func:`first_chars`: the ASCII characters a match can start with;
 - :class:`PlainScreen`: one regex per first character of the line, made of only the rule
   alternatives that can start with it (``read more|share|menu|...`` split at the top
-  level), instead of one regex trying several hundred alternatives on every line.
+  level, an opening ``(facebook|twitter|...)`` spread over the rest), instead of one
+  regex trying several hundred alternatives on every line.
 
 A screen may let through lines no rule matches (the rules themselves decide), never the
 reverse: where a pattern cannot be read with certainty, it is always tried.
@@ -208,6 +209,21 @@ def alternatives(pattern: str) -> list[str]:
     ``(?i)(read more|share)`` gives ``["(?i:read more)", "(?i:share)"]``; a pattern that
     cannot be split safely (back-references, verbose mode) comes back whole, scoped.
     """
+    return _alternatives(pattern, spread=False)
+
+
+def choices(pattern: str) -> list[str]:
+    """The alternatives of a pattern (see :func:`alternatives`), each opening group of
+    alternatives spread over what follows it.
+
+    ``(?i)(share|print)( this)?`` gives ``["(?i:share( this)?)", "(?i:print( this)?)"]``:
+    a screen per first character then holds only the choices that can start with it,
+    instead of a long ``(facebook|twitter|...)`` branch tried on every line.
+    """
+    return _alternatives(pattern, spread=True)
+
+
+def _alternatives(pattern: str, spread: bool) -> list[str]:
     found = INLINE_FLAGS.match(pattern)
     flags = found.group(1) if found else ""
     body = pattern[found.end() :] if found else pattern
@@ -216,7 +232,32 @@ def alternatives(pattern: str) -> list[str]:
     while (inner := _unwrap(body)) is not None:
         body = inner
     parts = _split_bars(body)
+    if spread:
+        parts = [piece for part in parts for piece in _spread(part)]
     return [f"(?{flags}:{part})" if flags else f"(?:{part})" for part in parts]
+
+
+def _spread(part: str) -> list[str]:
+    """``(a|b)c`` as ``["ac", "bc"]``, again for each while it opens with a plain group of
+    alternatives that is not repeated; more than :data:`_SPREAD_LIMIT` pieces stay whole."""
+    if part.startswith("(?:"):
+        start = 3
+    elif part.startswith("(") and not part.startswith("(?"):
+        start = 1
+    else:
+        return [part]
+    close = _closing(part, 0)
+    rest = part[close + 1 :]
+    if close < 0 or rest[:1] in ("?", "*", "+", "{"):
+        return [part]
+    pieces = [
+        piece for choice in _split_bars(part[start:close]) for piece in _spread(choice + rest)
+    ]
+    return pieces if len(pieces) <= _SPREAD_LIMIT else [part]
+
+
+#: Pieces one alternative may be spread into (each becomes part of a screen regex).
+_SPREAD_LIMIT = 64
 
 
 def _unwrap(body: str) -> str | None:
@@ -312,7 +353,7 @@ class PlainScreen:
         parts: list[tuple[str, frozenset[str] | None]] = []
         for pattern in patterns:
             try:
-                parts.extend((p, first_chars(re.compile(p))) for p in alternatives(pattern))
+                parts.extend((p, first_chars(re.compile(p))) for p in choices(pattern))
             except re.error:  # an alternative that does not stand alone: keep the pattern whole
                 parts.append((scoped(pattern), None))
         unions: dict[tuple[int, ...], re.Pattern[str] | None] = {}
