@@ -77,6 +77,14 @@ def test_last_chars_read_patterns_from_the_end() -> None:
     assert first_chars(re.compile(r"[^(]x")) == frozenset(map(chr, range(128))) - {"("}
 
 
+def test_a_set_of_one_character_left_out_is_read_as_the_regex_engine_reads_it() -> None:
+    ascii_chars = [chr(code) for code in range(128)]
+    for flags in ("", "(?i)"):
+        for char in ["i", "\u0131", "\u0130", "k", "\u212a", "s", "\u017f", ".", "K"]:
+            expected = {c for c in ascii_chars if re.fullmatch(f"{flags}[^{char}]", c)}
+            assert last_chars(re.compile(f"{flags}x[^{char}]")) == expected, (flags, char)
+
+
 def test_choices_spread_an_opening_group_over_the_rest() -> None:
     assert choices("(?i)(share|print)( this)?") == ["(?i:share( this)?)", "(?i:print( this)?)"]
     assert choices(r"(?:a|(b|c)d)e|f") == ["(?:ae)", "(?:bde)", "(?:cde)", "(?:f)"]

@@ -1,8 +1,9 @@
 """Text-capture rule matching: which rule (if any) claims a line, and which publisher.
 
 The rules themselves are data (``rules.py``); this module applies them to page text fast:
-one combined screen per profile, a cache of lines already seen, and profile detection by
-cues searched once over the page.
+screens read off the patterns (``textscreen.py``), one guard-word scan over a page's new
+lines, a cache of lines already seen, and profile detection by cues searched once over
+the page, after one scan for the text they need.
 """
 
 from __future__ import annotations
@@ -58,16 +59,17 @@ class _Matcher:
 
 
 class _GuardScan:
-    """The guard words of several matchers, found in one pass over a batch of lines.
+    """The guard words of several matchers, found for a whole batch of lines at once.
 
     Per line, a matcher's guard words are found the way ``guard_pattern(words).findall``
     finds them: left to right, the longest word at each place, never inside a word found
     before (``this comment`` hides ``comment``), a word-like one only at a word start.
     Scanning the lines joined by line breaks, one search finds every place any matcher's
-    word starts (a non-word character followed by a word-like guard, which the regex
-    engine skips to quickly, unlike a leading ``\\b``); each place is then given to the
-    line it falls in, and to each matcher as its longest word there that ends within the
-    line, unless that matcher's previous word covers it.
+    word-like guard starts (after a non-word character, which the regex engine skips to
+    quickly, unlike a leading ``\\b``), another every place a guard opening with
+    punctuation starts (:func:`_every_place`); each place is then given to the line it
+    falls in, and to each matcher as its longest word there that ends within the line,
+    unless that matcher's previous word covers it.
     """
 
     def __init__(self, matchers: Sequence[tuple[dict[str, int], int]]) -> None:
@@ -225,10 +227,10 @@ class _Cue:
     search, a cue anchored at line starts and opening with literal text asks whether some
     line opens with its first two characters (a set lookup), then whether the page holds
     the text the cue must contain (`` (modifica il `` of a Corriere date line), with
-    ``in``: both much faster than a search that cannot skip ahead. The end of that text
-    from its first capital or punctuation mark (``(modifica il ``, ``CNN [—–-] `` of
-    `` CNN [—–-] ``) is its :attr:`key`, looked for with every other cue's key in one
-    scan of the page (:class:`_CueKeys`) before any of this.
+    ``in``: both much faster than a search that cannot skip ahead. Before all that, the
+    end of that text from its first capital or punctuation mark (``CNN `` of the
+    `` CNN [—–-] `` cue) is the cue's :attr:`key`, found or not with every other cue's key
+    in one scan of the page (:class:`_CueKeys`): most pages hold no key at all.
     """
 
     def __init__(self, cue: re.Pattern[str]) -> None:

@@ -127,15 +127,15 @@ def _edge_chars(pattern: re.Pattern[str], last: bool) -> frozenset[str] | None:
     if pattern.flags & (re.ASCII | re.LOCALE | re.VERBOSE):
         return None
     parsed = _parser.parse(pattern.pattern, pattern.flags)
-    found, empty = _sequence_start(list(parsed), bool(pattern.flags & re.IGNORECASE), last)
+    found, empty = _sequence_edge(list(parsed), bool(pattern.flags & re.IGNORECASE), last)
     return None if found is None or empty else frozenset(found)
 
 
-def _sequence_start(items: list[Item], folded: bool, last: bool) -> tuple[set[str] | None, bool]:
+def _sequence_edge(items: list[Item], folded: bool, last: bool) -> tuple[set[str] | None, bool]:
     """(first characters, or last ones, whether the sequence can match the empty string)."""
     found: set[str] = set()
     for op, value in reversed(items) if last else items:
-        chars, empty = _item_start(op, value, folded, last)
+        chars, empty = _item_edge(op, value, folded, last)
         if chars is None:
             return None, False
         found |= chars
@@ -144,7 +144,7 @@ def _sequence_start(items: list[Item], folded: bool, last: bool) -> tuple[set[st
     return found, True
 
 
-def _item_start(op: Any, value: Any, folded: bool, last: bool) -> tuple[set[str] | None, bool]:
+def _item_edge(op: Any, value: Any, folded: bool, last: bool) -> tuple[set[str] | None, bool]:
     if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
         return set(), True
     if op is _constants.LITERAL:
@@ -160,7 +160,7 @@ def _item_start(op: Any, value: Any, folded: bool, last: bool) -> tuple[set[str]
         found: set[str] = set()
         any_empty = False
         for alternative in value[1]:
-            chars, empty = _sequence_start(list(alternative), folded, last)
+            chars, empty = _sequence_edge(list(alternative), folded, last)
             if chars is None:
                 return None, False
             found |= chars
@@ -170,10 +170,10 @@ def _item_start(op: Any, value: Any, folded: bool, last: bool) -> tuple[set[str]
         _, add, remove, body = value
         if (add | remove) & ~_IGNORECASE:
             return None, False
-        return _sequence_start(list(body), (folded or bool(add)) and not remove, last)
+        return _sequence_edge(list(body), (folded or bool(add)) and not remove, last)
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
         low, _, body = value
-        chars, empty = _sequence_start(list(body), folded, last)
+        chars, empty = _sequence_edge(list(body), folded, last)
         return chars, empty or low == 0
     return None, False
 
