@@ -87,9 +87,9 @@ class _GuardScan:
         for found in words:
             self.options[found] = []
             for slot, (guarded_by, shift) in enumerate(matchers):
-                prefixes = sorted((w for w in guarded_by if w and found.startswith(w)), key=len)
-                if prefixes:
-                    options = [(len(w), guarded_by[w] << shift) for w in reversed(prefixes)]
+                prefixes = (found[:end] for end in range(len(found), 0, -1))
+                options = [(len(w), guarded_by[w] << shift) for w in prefixes if w in guarded_by]
+                if options:
                     self.options[found].append((slot, options))
         self.slots = len(matchers)
 
