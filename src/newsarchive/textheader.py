@@ -143,18 +143,19 @@ def _job_line(text: str) -> bool:
 
 
 def _meta_kind(text: str) -> str | None:
-    if len(text) > _META_CHARS or word_count(text) > _META_WORDS:
+    if len(text) > _META_CHARS:
+        return None
+    words = word_count(text)
+    if words > _META_WORDS:
         return None
     # dates.py reads no date without a year here (no anchor), so that screen goes first.
-    if dates.has_year(text) and _DATE_HINT.search(text) and _date_line(text):
+    if dates.has_year(text) and _DATE_HINT.search(text) and _date_line(text, words):
         return "date"
     if BYLINE_START.match(text) or (
-        word_count(text) <= _HINTED_BYLINE_WORDS
-        and _byline_hinted(text)
-        and people.parse_byline(text)
+        words <= _HINTED_BYLINE_WORDS and _byline_hinted(text) and people.parse_byline(text)
     ):
         return "byline"
-    return _NAME if word_count(text) <= 4 else None
+    return _NAME if words <= 4 else None
 
 
 def _byline_hinted(text: str) -> bool:
@@ -168,13 +169,14 @@ def _byline_hinted(text: str) -> bool:
     )
 
 
-def _date_line(text: str) -> bool:
-    """A line that prints a date, possibly two (``Published …Updated …``), and little else."""
+def _date_line(text: str, words: int) -> bool:
+    """A line (of ``words`` words) that prints a date, possibly two (``Published …Updated
+    …``), and little else. A short line without a sentence end needs only to have a date,
+    so the time next to it is not read."""
+    if words <= _DATE_LINE_WORDS and not SENTENCE_END.search(text):
+        return dates.has_date(text)
     mention = dates.find_date(text)
-    if mention is None:
-        return False
-    short = word_count(text) <= _DATE_LINE_WORDS and not SENTENCE_END.search(text)
-    return short or dates.is_date_line_of(text, mention)
+    return mention is not None and dates.is_date_line_of(text, mention)
 
 
 def pair_captions(texts: Sequence[str], roles: list[str], reasons: list[str | None]) -> None:
