@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsarchive import dates
+from newsarchive import dates, textheader
+from newsarchive.people import parse_byline
+from newsarchive.textlines import SENTENCE_END, word_count
 
 CAPTURES = Path(__file__).parent / "data" / "captures"
 #: Every non-blank line of the fixture captures, stripped, once.
@@ -31,6 +33,19 @@ PIECES = [
     "today", "min", "read", "The", "council", "voted.", "?", "@anna", "Edinburgh",
 ]  # fmt: skip
 PIECE_LINE = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map(" ".join)
+#: Lines shaped like bylines: an opening word, names, a job title, an agency or a date.
+BYLINE_LINE = st.tuples(
+    st.sampled_from(["", "By", "BY", "Von", "Words by", "de", "Jane"]),
+    st.lists(st.sampled_from(["Anna", "Maria", "Rossi", "JANE", "DOE", "van", "Berg"]), max_size=4),
+    st.sampled_from(["", ",", "|", "and Rhys Tandy", "in Edinburgh", "(Reuters)"]),
+    st.lists(
+        st.sampled_from(
+            ["Senior", "Environment", "Political", "correspondent", "Reporter", "staff"]
+        ),
+        max_size=3,
+    ),
+    st.sampled_from(["", ", CNN", "| Reuters", "12 March 2024", "Published 3.4.2024 10:12"]),
+).map(lambda parts: " ".join(" ".join(p) if isinstance(p, list) else p for p in parts).strip())
 ANY_LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=120).map(
     lambda text: text.strip()
 )
@@ -40,10 +55,84 @@ def test_has_date_agrees_with_find_date_on_the_fixture_lines() -> None:
     assert [line for line in FIXTURE_LINES if dates.has_date(line) != _found(line)] == []
 
 
-@given(st.one_of(PIECE_LINE, ANY_LINE))
+@given(st.one_of(PIECE_LINE, BYLINE_LINE, ANY_LINE))
 def test_has_date_agrees_with_find_date(line: str) -> None:
     assert dates.has_date(line) == _found(line)
 
 
 def _found(line: str) -> bool:
     return dates.find_date(line) is not None
+
+
+def _reference_kind(text: str) -> str | None:
+    """What a line is, read the plain way: every check in full, in the original order."""
+    words = word_count(text)
+    if len(text) > 160 or words > 14:
+        return None
+    mention = dates.find_date(text) if textheader._DATE_HINT.search(text) else None
+    if mention is not None and (
+        (words <= 13 and not SENTENCE_END.search(text)) or dates.is_date_line_of(text, mention)
+    ):
+        return "date"
+    hinted = (
+        textheader._BYLINE_WORD.match(text)
+        or "|" in text
+        or textheader._AFTER_COMMA.search(text)
+        or textheader._BYLINE_JOB.search(text)
+    )
+    if textheader.BYLINE_START.match(text) or (words <= 9 and hinted and parse_byline(text)):
+        return "byline"
+    return "name" if words <= 4 else None
+
+
+def _facts_agree(line: str) -> bool:
+    job = word_count(line) <= 4 and textheader._JOB_TITLE.search(line) is not None
+    return textheader._line_facts(line) == (_reference_kind(line), job)
+
+
+def test_line_facts_agree_with_the_plain_reading_on_the_fixture_lines() -> None:
+    assert [line for line in FIXTURE_LINES if not _facts_agree(line)] == []
+
+
+@settings(max_examples=500)
+@given(st.one_of(PIECE_LINE, BYLINE_LINE, ANY_LINE))
+@example("Anna Maria Rossi Environment correspondent")
+@example("Holly Brennan Science Reporter")
+@example("By Staff Reporter")
+def test_line_facts_agree_with_the_plain_reading(line: str) -> None:
+    assert _facts_agree(line)
+
+
+@given(st.one_of(PIECE_LINE, BYLINE_LINE, ANY_LINE))
+def test_a_byline_job_word_is_a_job_title(line: str) -> None:
+    if textheader._BYLINE_JOB.search(line):
+        assert textheader._JOB_TITLE.search(line)
+
+
+def _reference_name_above_date(i: int, texts: list[str], roles: list[str]) -> bool:
+    if word_count(texts[i]) > 8 or not parse_byline(f"By {texts[i]}"):
+        return False
+    following = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
+    if following is None:
+        return False
+    return roles[following] == "date" or (
+        roles[following] in ("", "byline") and _reference_name_above_date(following, texts, roles)
+    )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(BYLINE_LINE, st.sampled_from(["Anna Rossi", "JANE DOE", "Sofia Hartigan"])),
+            st.sampled_from(["", "", "byline", "date", "removed", "body", "headline"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_names_above_a_date_are_read_as_before(lines: list[tuple[str, str]]) -> None:
+    texts = [text for text, _ in lines]
+    roles = [role for _, role in lines]
+    for i in range(len(lines)):
+        expected = _reference_name_above_date(i, texts, roles)
+        assert textheader._name_above_date(i, texts, roles) == expected

@@ -8,8 +8,7 @@ recognised anywhere first (people.py and dates.py decide), then kept only in the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from newsarchive import dates, people
 from newsarchive.rules import Profile
@@ -41,20 +40,21 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 #: Longest bare-name byline ("Imogen Falconer in Edinburgh and Rhys Tandy").
 _BARE_NAME_WORDS = 8
 _META_CHARS = 160
-#: Job titles that follow a name in a byline (cheap screen before people.py parses).
+#: Job titles in a byline without "By" ("NAME Environment correspondent").
+_BYLINE_JOB_WORDS = (
+    r"correspondent|reporter|editor|writer|journalist|columnist|critic|producer|analyst"
+    r"|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste|giornalista"
+    r"|periodista|corresponsal"
+)
+#: Job titles that follow a name in a byline (cheap screen before people.py parses); a
+#: superset of the byline's, so a line without one has neither.
 _JOB_TITLE = re.compile(
-    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
-    r"|analyst|contributor|staff|chief|correspondente?|redakteur\w*|korrespondent\w*"
-    r"|journaliste|envoyée?|giornalista|inviat[oa]|periodista|corresponsal|redactora?)\b"
+    rf"(?i)\b(?:{_BYLINE_JOB_WORDS}|staff|chief|envoyée?|inviat[oa]|redactora?)\b"
 )
 #: What a byline people.py can read looks like: a byline word, "NAME, AGENCY", a job.
 _BYLINE_WORD = re.compile(r"(?i)(?:by|von|par|di|por|de|door|av|text|texte|testo|texto)\s")
 _AFTER_COMMA = re.compile(r",\s*\S")
-_BYLINE_JOB = re.compile(
-    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
-    r"|analyst|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste"
-    r"|giornalista|periodista|corresponsal)\b"
-)
+_BYLINE_JOB = re.compile(rf"(?i)\b(?:{_BYLINE_JOB_WORDS})\b")
 #: A byline without "By" ("NAME, CNN", "NAME Environment correspondent") is this short.
 _HINTED_BYLINE_WORDS = 9
 #: A line opening like a byline is never a headline, even when people.py cannot parse it.
@@ -95,77 +95,70 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     """
     meta: dict[int, str] = {}
     last = len(texts) - 1
-    kinds = _META_KINDS
+    facts = _LINE_FACTS
     for i, text in enumerate(texts):
         if roles[i] or i in meta:
             continue
-        kind = kinds.get(text, _UNSEEN)
-        if kind is _UNSEEN:
-            kind = _remember(kinds, _meta_kind, text)
-        if kind == _NAME:
-            if i < last and not roles[i + 1] and _two_line_byline(text, texts[i + 1]):
-                meta[i] = meta[i + 1] = "byline"
+        kind = (facts.get(text) or _remember(text))[0]
+        if kind is _NAME:
+            if i < last and not roles[i + 1]:
+                following = texts[i + 1]
+                job = (facts.get(following) or _remember(following))[1]
+                if job and people.parse_byline(f"{text} {following}"):
+                    meta[i] = meta[i + 1] = "byline"
         elif kind is not None:
             meta[i] = kind
     return meta
 
 
 #: What a line is on its own: "date", "byline", a possible name over a job title, or
-#: nothing (``None``); and whether a line is a short job title (``Science Reporter``),
-#: which a name above it makes a two-line byline. Remembered per line text, as the
-#: checks call dates.py and people.py and the lines of menus and footers recur.
+#: nothing (``None``); and whether it is a short job title (``Science Reporter``), which
+#: a name above it makes a two-line byline. Remembered per line text, as the checks call
+#: dates.py and people.py and the lines of menus and footers recur.
 _NAME = "name"
-_UNSEEN = "unseen"
 _META_CACHE_SIZE = 50_000
-_META_KINDS: dict[str, str | None] = {}
-_JOB_LINES: dict[str, bool] = {}
-_T = TypeVar("_T")
+_LINE_FACTS: dict[str, tuple[str | None, bool]] = {}
 
 
-def _remember(cache: dict[str, _T], work: Callable[[str], _T], text: str) -> _T:
-    """``work(text)``, kept in ``cache`` (emptied when full) for the next time."""
-    if len(cache) >= _META_CACHE_SIZE:
-        cache.clear()
-    found = cache[text] = work(text)
+def _remember(text: str) -> tuple[str | None, bool]:
+    """The line's kind and job-title flag, kept (the store emptied when full) for next time."""
+    if len(_LINE_FACTS) >= _META_CACHE_SIZE:
+        _LINE_FACTS.clear()
+    found = _LINE_FACTS[text] = _line_facts(text)
     return found
 
 
-def _two_line_byline(name: str, following: str) -> bool:
-    """A name over a short job title that people.py reads as a byline together."""
-    job = _JOB_LINES.get(following)
-    if job is None:
-        job = _remember(_JOB_LINES, _job_line, following)
-    return job and bool(people.parse_byline(f"{name} {following}"))
+def _line_facts(text: str) -> tuple[str | None, bool]:
+    """The line's kind and whether it is a job title of at most four words.
 
-
-def _job_line(text: str) -> bool:
-    return word_count(text) <= 4 and _JOB_TITLE.search(text) is not None
-
-
-def _meta_kind(text: str) -> str | None:
-    if len(text) > _META_CHARS:
-        return None
+    Both are read together: a short line's job-title search also answers the byline
+    hint's (its job words are among the job titles), so the line is scanned once.
+    """
     words = word_count(text)
-    if words > _META_WORDS:
-        return None
+    job = words <= 4 and _JOB_TITLE.search(text) is not None
+    if len(text) > _META_CHARS or words > _META_WORDS:
+        return None, job
     # dates.py reads no date without a year here (no anchor), so that screen goes first.
     if dates.has_year(text) and _DATE_HINT.search(text) and _date_line(text, words):
-        return "date"
+        return "date", job
     if BYLINE_START.match(text) or (
-        words <= _HINTED_BYLINE_WORDS and _byline_hinted(text) and people.parse_byline(text)
+        words <= _HINTED_BYLINE_WORDS
+        and _byline_hinted(text, job or words > 4)
+        and people.parse_byline(text)
     ):
-        return "byline"
-    return _NAME if words <= 4 else None
+        return "byline", job
+    return (_NAME if words <= 4 else None), job
 
 
-def _byline_hinted(text: str) -> bool:
-    """Whether a line looks like a byline people.py can read: a byline word first, a
-    comma before more text ("NAME, AGENCY"), a bar, or a job title. Cheapest tests first."""
+def _byline_hinted(text: str, job_word: bool) -> bool:
+    """Whether a line looks like a byline people.py can read: a bar, a comma before more
+    text ("NAME, AGENCY"), a byline word first, or a job title (only looked for when
+    ``job_word`` says the line may have one). Cheapest tests first."""
     return bool(
-        _BYLINE_WORD.match(text)
-        or "|" in text
+        "|" in text
         or ("," in text and _AFTER_COMMA.search(text))
-        or _BYLINE_JOB.search(text)
+        or _BYLINE_WORD.match(text)
+        or (job_word and _BYLINE_JOB.search(text))
     )
 
 
@@ -318,15 +311,22 @@ def assign_header(
 
 def _name_above_date(i: int, texts: Sequence[str], roles: Sequence[str]) -> bool:
     """A bare name right above the date line is a byline (``Sofia Hartigan``), as is each
-    name in a stack of them above it (two authors on two lines)."""
-    if word_count(texts[i]) > _BARE_NAME_WORDS or not people.parse_byline(f"By {texts[i]}"):
+    name in a stack of them above it (two authors on two lines).
+
+    Where the line stands is looked at before people.py reads it: most header lines have
+    no date line below them, and then no name needs reading.
+    """
+    if word_count(texts[i]) > _BARE_NAME_WORDS:
         return False
     following = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
     if following is None:
         return False
-    return roles[following] == "date" or (
-        roles[following] in ("", "byline") and _name_above_date(following, texts, roles)
-    )
+    below = roles[following]
+    if below != "date" and not (
+        below in ("", "byline") and _name_above_date(following, texts, roles)
+    ):
+        return False
+    return bool(people.parse_byline(f"By {texts[i]}"))
 
 
 def _pick_headline(
