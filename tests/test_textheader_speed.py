@@ -3,12 +3,14 @@ what the full checks say (fixture capture lines plus generated date- and byline-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsarchive import dates, textheader
+from newsarchive import dates, people, textheader
 from newsarchive.people import parse_byline
 from newsarchive.textlines import SENTENCE_END, word_count
 
@@ -64,12 +66,30 @@ def _found(line: str) -> bool:
     return dates.find_date(line) is not None
 
 
+#: The screens as first written (one branch per word), which the grouped ones must equal.
+DATE_HINT = re.compile(
+    r"(?i)\d{1,4}[./-]\d{1,2}|\d{4}-\d{2}|\b(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t"
+    r"|nov|de[cz]|janv|f[ée]v|avr|juin|juil|ao[uû]|d[ée]c|gen|mag|giu|lug|ago|set|ott|dic|ene"
+    r"|abr|märz|heute|today|yesterday|hier|ieri|ayer)"
+)
+BYLINE_JOB = re.compile(
+    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+    r"|analyst|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste"
+    r"|giornalista|periodista|corresponsal)\b"
+)
+JOB_TITLE = re.compile(
+    r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"
+    r"|analyst|contributor|staff|chief|correspondente?|redakteur\w*|korrespondent\w*"
+    r"|journaliste|envoyée?|giornalista|inviat[oa]|periodista|corresponsal|redactora?)\b"
+)
+
+
 def _reference_kind(text: str) -> str | None:
     """What a line is, read the plain way: every check in full, in the original order."""
     words = word_count(text)
     if len(text) > 160 or words > 14:
         return None
-    mention = dates.find_date(text) if textheader._DATE_HINT.search(text) else None
+    mention = dates.find_date(text) if DATE_HINT.search(text) else None
     if mention is not None and (
         (words <= 13 and not SENTENCE_END.search(text)) or dates.is_date_line_of(text, mention)
     ):
@@ -78,7 +98,7 @@ def _reference_kind(text: str) -> str | None:
         textheader._BYLINE_WORD.match(text)
         or "|" in text
         or textheader._AFTER_COMMA.search(text)
-        or textheader._BYLINE_JOB.search(text)
+        or BYLINE_JOB.search(text)
     )
     if textheader.BYLINE_START.match(text) or (words <= 9 and hinted and parse_byline(text)):
         return "byline"
@@ -86,7 +106,7 @@ def _reference_kind(text: str) -> str | None:
 
 
 def _facts_agree(line: str) -> bool:
-    job = word_count(line) <= 4 and textheader._JOB_TITLE.search(line) is not None
+    job = word_count(line) <= 4 and JOB_TITLE.search(line) is not None
     return textheader._line_facts(line) == (_reference_kind(line), job)
 
 
@@ -103,10 +123,49 @@ def test_line_facts_agree_with_the_plain_reading(line: str) -> None:
     assert _facts_agree(line)
 
 
-@given(st.one_of(PIECE_LINE, BYLINE_LINE, ANY_LINE))
-def test_a_byline_job_word_is_a_job_title(line: str) -> None:
-    if textheader._BYLINE_JOB.search(line):
-        assert textheader._JOB_TITLE.search(line)
+#: The words the screens look for, cut short, in any case, amid letters that fold alike.
+SCREEN_WORD = st.sampled_from(
+    sorted(
+        set(re.findall(r"[^\W\d_]+", DATE_HINT.pattern + JOB_TITLE.pattern)) - {"i", "d", "w", "b"}
+    )
+)
+SCREEN_TEXT = st.lists(
+    st.one_of(
+        st.tuples(SCREEN_WORD, st.integers(0, 12), st.booleans()).map(
+            lambda cut: cut[0][: cut[1]].upper() if cut[2] else cut[0][: cut[1]]
+        ),
+        st.text(alphabet="0123456789./- _aeéiouäûcknrstzſıİKÄ", max_size=6),
+    ),
+    max_size=5,
+).map("".join)
+
+
+#: Every word of the lists as printed in bylines and date lines (the regex \w* tails too).
+LIST_WORDS = [
+    f"{before}{case(word)}{after}"
+    for word in [*re.findall(r"[^\W\d_]+", DATE_HINT.pattern + JOB_TITLE.pattern), "envoye"]
+    for case in (str.lower, str.upper, str.title)
+    for before, after in (("", ""), ("3 ", "."), ("x", ""), ("", "in"), ("", "_"))
+]
+
+
+def test_grouped_screens_find_what_the_word_lists_find_for_each_word() -> None:
+    for line in LIST_WORDS:
+        _screens_agree(line)
+
+
+@settings(max_examples=1000)
+@given(st.one_of(SCREEN_TEXT, PIECE_LINE, ANY_LINE))
+def test_grouped_screens_find_what_the_word_lists_find(line: str) -> None:
+    _screens_agree(line)
+
+
+def _screens_agree(line: str) -> None:
+    assert bool(textheader._DATE_HINT.search(line)) == bool(DATE_HINT.search(line)), line
+    assert bool(textheader._BYLINE_JOB.search(line)) == bool(BYLINE_JOB.search(line)), line
+    assert bool(textheader._JOB_TITLE.search(line)) == bool(JOB_TITLE.search(line)), line
+    if BYLINE_JOB.search(line):
+        assert JOB_TITLE.search(line), line
 
 
 def _reference_name_above_date(i: int, texts: list[str], roles: list[str]) -> bool:
@@ -136,3 +195,24 @@ def test_names_above_a_date_are_read_as_before(lines: list[tuple[str, str]]) -> 
     for i in range(len(lines)):
         expected = _reference_name_above_date(i, texts, roles)
         assert textheader._name_above_date(i, texts, roles) == expected
+
+
+def _parse_in_full(line: str) -> tuple[str, ...]:
+    """parse_byline as if every line had a year: the date is looked for before the
+    opening is judged, as before the yearless screen."""
+    with patch.object(people, "has_year", lambda _: True):
+        return people.parse_byline.__wrapped__(line)
+
+
+def test_parse_byline_screen_agrees_on_the_fixture_lines() -> None:
+    lines = [line for line in FIXTURE_LINES if len(line) <= 160]
+    assert [line for line in lines if people.parse_byline(line) != _parse_in_full(line)] == []
+
+
+@settings(max_examples=500)
+@given(st.one_of(BYLINE_LINE, PIECE_LINE, ANY_LINE))
+@example("By Anna Rossi 12 March 2024")
+@example("12 March 2024 Anna Rossi, Reuters")
+def test_parse_byline_screen_agrees(line: str) -> None:
+    assert people.parse_byline(line) == _parse_in_full(line)
+    assert people.parse_byline(f"By {line}") == _parse_in_full(f"By {line}")

@@ -24,7 +24,7 @@ import functools
 import re
 
 from newsarchive.datelines import lookup_place
-from newsarchive.dates import find_date
+from newsarchive.dates import find_date, has_year
 from newsarchive.names import shipped_names
 
 __all__ = ["parse_byline", "person_name"]
@@ -170,10 +170,14 @@ def parse_byline(line: str) -> tuple[str, ...]:
     text = line.strip()
     if len(text) > _MAX_LENGTH or text.endswith(("?", "!")):
         return ()
+    # Without a year no date is stripped off, so the opening is judged first (cheapest).
+    yearless = not has_year(text)
+    if yearless and not _MAYBE.match(text):
+        return ()
     if _PREFIX.match(text) is None and not _has_credit_signal(text):
         return ()
-    text, dated = _strip_date(text)
-    if not _MAYBE.match(text):
+    text, dated = (text, False) if yearless else _strip_date(text)
+    if not yearless and not _MAYBE.match(text):
         return ()
     if "@" in text:  # what every handle and address has
         text = _HANDLE.sub("", text)

@@ -31,20 +31,25 @@ _DATE_LINE_WORDS = 13
 #: What every printed date has: a month name or a numeric day-month, next to a number.
 #: A cheap screen before dates.py reads the line.
 _DATE_HINT = re.compile(
-    r"(?i)\d{1,4}[./-]\d{1,2}|\d{4}-\d{2}|\b(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t"
-    r"|nov|de[cz]|janv|f[ée]v|avr|juin|juil|ao[uû]|d[ée]c|gen|mag|giu|lug|ago|set|ott|dic|ene"
-    r"|abr|märz|heute|today|yesterday|hier|ieri|ayer)"
+    # Month prefixes grouped by first letter (jan feb mär/mar apr mai/may jun jul aug sep
+    # oct/okt nov dec/dez, their French, Italian and Spanish forms, and day words): a
+    # regex tries an alternation one branch after the other at every word start.
+    r"(?i)\d{1,4}[./-]\d{1,2}|\b(?:a(?:pr|ug|vr|o[uû]|go|br|yer)|d(?:e[cz]|[ée]c|ic)"
+    r"|f(?:eb|[ée]v)|g(?:en|iu)|h(?:eute|ier)|ieri|j(?:an|u[nl]|ui[nl])|lug|m(?:[aä]r|a[iyg])"
+    r"|nov|o(?:[ck]t|tt)|se[pt]|today|yesterday|ene)"
 )
 #: A word of at least two letters (a headline or section has some; "9:49am, EDT" does not).
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 #: Longest bare-name byline ("Imogen Falconer in Edinburgh and Rhys Tandy").
 _BARE_NAME_WORDS = 8
 _META_CHARS = 160
-#: Job titles in a byline without "By" ("NAME Environment correspondent").
+#: Job titles in a byline without "By" ("NAME Environment correspondent"): correspondent(e),
+#: corresponsal, columnist, contributor, critic, reporter, redakteur…, editor, writer,
+#: journalist(e), producer, analyst, korrespondent…, giornalista, periodista; grouped by
+#: their first letters, as a regex tries an alternation one branch after the other.
 _BYLINE_JOB_WORDS = (
-    r"correspondent|reporter|editor|writer|journalist|columnist|critic|producer|analyst"
-    r"|contributor|correspondente?|redakteur\w*|korrespondent\w*|journaliste|giornalista"
-    r"|periodista|corresponsal"
+    r"c(?:o(?:rrespon(?:dente?|sal)|lumnist|ntributor)|ritic)|re(?:porter|dakteur\w*)|editor"
+    r"|writer|journaliste?|producer|analyst|korrespondent\w*|giornalista|periodista"
 )
 #: Job titles that follow a name in a byline (cheap screen before people.py parses); a
 #: superset of the byline's, so a line without one has neither.
