@@ -192,9 +192,8 @@ def _reference_name_above_date(i: int, texts: list[str], roles: list[str]) -> bo
 def test_names_above_a_date_are_read_as_before(lines: list[tuple[str, str]]) -> None:
     texts = [text for text, _ in lines]
     roles = [role for _, role in lines]
-    for i in range(len(lines)):
-        expected = _reference_name_above_date(i, texts, roles)
-        assert textheader._name_above_date(i, texts, roles) == expected
+    expected = {i for i in range(len(lines)) if _reference_name_above_date(i, texts, roles)}
+    assert textheader._names_above_date(range(len(lines)), texts, roles) == expected
 
 
 def _parse_in_full(line: str) -> tuple[str, ...]:
@@ -216,3 +215,40 @@ def test_parse_byline_screen_agrees_on_the_fixture_lines() -> None:
 def test_parse_byline_screen_agrees(line: str) -> None:
     assert people.parse_byline(line) == _parse_in_full(line)
     assert people.parse_byline(f"By {line}") == _parse_in_full(f"By {line}")
+
+
+def _reference_meta_lines(texts: list[str], roles: list[str]) -> dict[int, str]:
+    """meta_lines read the plain way: each line, then a name's next line for a job title."""
+    meta: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        if roles[i] or i in meta:
+            continue
+        kind = _reference_kind(text)
+        if kind == "name":
+            following = texts[i + 1] if i + 1 < len(texts) and not roles[i + 1] else None
+            if (
+                following is not None
+                and word_count(following) <= 4
+                and JOB_TITLE.search(following)
+                and parse_byline(f"{text} {following}")
+            ):
+                meta[i] = meta[i + 1] = "byline"
+        elif kind is not None:
+            meta[i] = kind
+    return meta
+
+
+PAGE_LINE = st.one_of(
+    BYLINE_LINE,
+    st.sampled_from(
+        ["Holly Brennan", "Science Reporter", "Staff Writer", "Anna Rossi", "Home", "12 March 2024"]
+    ),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(PAGE_LINE, st.sampled_from(["", "", "", "removed", "credit"]))))
+def test_meta_lines_read_as_the_plain_reading(lines: list[tuple[str, str]]) -> None:
+    texts = [text for text, _ in lines]
+    roles = [role for _, role in lines]
+    assert textheader.meta_lines(texts, roles) == _reference_meta_lines(texts, roles)

@@ -99,18 +99,16 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     ``Science Reporter``) is a two-line byline.
     """
     meta: dict[int, str] = {}
-    last = len(texts) - 1
     facts = _LINE_FACTS
+    name: int | None = None  # the last line that may be a name over a job title
     for i, text in enumerate(texts):
-        if roles[i] or i in meta:
+        if roles[i]:
             continue
-        kind = (facts.get(text) or _remember(text))[0]
-        if kind is _NAME:
-            if i < last and not roles[i + 1]:
-                following = texts[i + 1]
-                job = (facts.get(following) or _remember(following))[1]
-                if job and people.parse_byline(f"{text} {following}"):
-                    meta[i] = meta[i + 1] = "byline"
+        kind, job = facts.get(text) or _remember(text)
+        if name == i - 1 and job and people.parse_byline(f"{texts[name]} {text}"):
+            meta[name] = meta[i] = "byline"
+        elif kind is _NAME:
+            name = i
         elif kind is not None:
             meta[i] = kind
     return meta
@@ -306,32 +304,38 @@ def assign_header(
                 roles[i] = "kicker"
             elif _dek_like(texts[i]) and "dek" not in roles:
                 roles[i] = "dek"
+    names = _names_above_date([i for i in header if roles[i] == ""], texts, roles)
     for i in header:
-        if roles[i] == "" and _name_above_date(i, texts, roles):
+        if i in names:
             roles[i] = "byline"
         elif roles[i] == "":
             roles[i] = "body" if i in from_body else "removed"
             reasons[i] = None if i in from_body else "classifier:header-noise"
 
 
-def _name_above_date(i: int, texts: Sequence[str], roles: Sequence[str]) -> bool:
-    """A bare name right above the date line is a byline (``Sofia Hartigan``), as is each
-    name in a stack of them above it (two authors on two lines).
+def _names_above_date(lines: Sequence[int], texts: Sequence[str], roles: Sequence[str]) -> set[int]:
+    """Those of ``lines`` that are a bare name right above the date line (``Sofia
+    Hartigan``), or one of a stack of names above it (two authors on two lines): bylines.
 
-    Where the line stands is looked at before people.py reads it: most header lines have
-    no date line below them, and then no name needs reading.
+    Each line below is judged once for all the lines above it, and where a line stands is
+    looked at before people.py reads it: most header lines have no date line below them.
     """
-    if word_count(texts[i]) > _BARE_NAME_WORDS:
-        return False
-    following = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
-    if following is None:
-        return False
-    below = roles[following]
-    if below != "date" and not (
-        below in ("", "byline") and _name_above_date(following, texts, roles)
-    ):
-        return False
-    return bool(people.parse_byline(f"By {texts[i]}"))
+    stacked: dict[int, bool] = {}
+
+    def above_date(i: int) -> bool:
+        if i not in stacked:
+            below = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
+            stacked[i] = (
+                word_count(texts[i]) <= _BARE_NAME_WORDS
+                and below is not None
+                and (
+                    roles[below] == "date" or (roles[below] in ("", "byline") and above_date(below))
+                )
+                and bool(people.parse_byline(f"By {texts[i]}"))
+            )
+        return stacked[i]
+
+    return {i for i in lines if above_date(i)}
 
 
 def _pick_headline(
@@ -347,12 +351,13 @@ def _pick_headline(
     Of two title-like lines in a row the upper is the headline (the lower its dek) unless
     it is short: then it is a label such as a kicker or a menu entry.
     """
+    names = _names_above_date(lines, texts, roles)
     shaped = [
         n
         for n, i in enumerate(lines)
         if _headline_shaped(texts[i])
         and _followed_like_headline(n, lines, from_body, texts, roles)
-        and not _name_above_date(i, texts, roles)
+        and i not in names
     ]
     if not shaped:
         return None
