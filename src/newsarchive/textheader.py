@@ -351,14 +351,13 @@ def _pick_headline(
     Of two title-like lines in a row the upper is the headline (the lower its dek) unless
     it is short: then it is a label such as a kicker or a menu entry.
     """
-    names = _names_above_date(lines, texts, roles)
-    shaped = [
+    followed = [
         n
         for n, i in enumerate(lines)
-        if _headline_shaped(texts[i])
-        and _followed_like_headline(n, lines, from_body, texts, roles)
-        and i not in names
+        if _headline_shaped(texts[i]) and _followed_like_headline(n, lines, from_body, texts, roles)
     ]
+    names = _names_above_date([lines[n] for n in followed], texts, roles)
+    shaped = [n for n in followed if lines[n] not in names]
     if not shaped:
         return None
     # Headlines come before the byline, date and photo lines; menus may follow them.
