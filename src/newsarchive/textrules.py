@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
+from itertools import accumulate, compress, count
 
 from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
 from newsarchive.textscreen import (
@@ -166,16 +166,24 @@ class LineMatcher:
         if new:
             if len(cache) + len(new) > _CACHE_SIZE:
                 cache.clear()
-            found = map(self._first_match, new, self.guards.candidates(new))
-            cache.update(zip(new, found, strict=True))
+            cache.update(zip(new, self._match_new(new), strict=True))
         return list(map(cache.__getitem__, lines))
 
-    def _first_match(self, line: str, candidates: int) -> Rule | None:
-        """The first rule (in order) matching the whole line, of the guarded ``candidates``
-        and the plain rules its screens let through."""
+    def _match_new(self, lines: Sequence[str]) -> list[Rule | None]:
+        """The rule claiming each of ``lines``: the guard scan and the plain screens run
+        over all of them at C level; only a line with candidate rules (a third of a page's
+        new lines) is looked at in Python."""
+        candidates = self.guards.candidates(lines)
         for screen, bits in self.screens:
-            if screen.may_match(line):
-                candidates |= bits
+            for index in screen.passing(lines):
+                candidates[index] |= bits
+        found: list[Rule | None] = [None] * len(lines)
+        for index in compress(count(), candidates):
+            found[index] = self._first_match(lines[index], candidates[index])
+        return found
+
+    def _first_match(self, line: str, candidates: int) -> Rule | None:
+        """The first rule (in order) of ``candidates`` matching the whole line."""
         size = len(line)
         last = line[-1:]
         while candidates:
