@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, filterfalse
 
 from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
 from newsarchive.textscreen import (
@@ -170,7 +170,7 @@ class LineMatcher:
         """The rule claiming each of ``lines`` (see :meth:`match`): a page's lines in one
         call, most of them a cache lookup."""
         cache = self.cache
-        new = [line for line in dict.fromkeys(lines) if line not in cache]
+        new = list(filterfalse(cache.__contains__, dict.fromkeys(lines)))
         if new:
             if len(cache) + len(new) > _CACHE_SIZE:
                 cache.clear()
