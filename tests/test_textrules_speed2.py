@@ -81,3 +81,16 @@ def test_guards_after_characters_outside_ascii_match_as_in_order_matching(
     matcher = line_matcher(RuleSet(rules=generic_rules, profiles=(profile,)), profile)
     expected = [reference(line, (own_rules, generic_rules)) for line in lines]
     assert matcher.match_all(lines) == expected
+
+
+def test_guards_opening_with_many_kinds_of_punctuation_match_as_in_order_matching() -> None:
+    """More punctuation openings than one scan each is kept for: one scan for all."""
+    marks = "([/©#@&*+=!?"
+    rules = tuple(rule(n, r".*\S", [mark + "x"]) for n, mark in enumerate(marks))
+    few = tuple(rule(n, r".*\S", [mark + "x"]) for n, mark in enumerate(marks[:3]))
+    lines = [f"a {mark}x b" for mark in marks] + ["(x[x", "#y", "x", "©x©x"]
+    for rule_list in (rules, few):
+        matcher = line_matcher(RuleSet(rules=rule_list), None)
+        expected = [reference(line, (rule_list,)) for line in lines]
+        assert matcher.match_all(lines) == expected
+        assert any(expected)

@@ -66,7 +66,7 @@ class _GuardScan:
     before (``this comment`` hides ``comment``), a word-like one only at a word start.
     Scanning the lines joined by line breaks, one search finds every place any matcher's
     word-like guard starts (after a non-word character, see :data:`_AFTER_NON_WORD`),
-    another every place a guard opening with punctuation starts (:func:`_every_place`);
+    others every place a guard opening with punctuation starts (:func:`_opening_scans`);
     each place is then given to the line it falls in, and to each matcher as its longest
     word there that ends within the line, unless that matcher's previous word covers it.
     """
@@ -78,8 +78,7 @@ class _GuardScan:
         wordy = [w for w in words if w[:1].isalnum()]
         other = [w for w in words if not w[:1].isalnum()]
         self.scans = [re.compile(_AFTER_NON_WORD.format(trie_pattern(wordy)))] if wordy else []
-        if other:
-            self.scans.append(_every_place(other))
+        self.scans.extend(_opening_scans(other))
         #: Per word found: per matcher (its slot), the bits of each of its words the found
         #: word starts with, longest first.
         self.options: dict[str, list[tuple[int, list[tuple[int, int]]]]] = {}
@@ -128,6 +127,23 @@ class _GuardScan:
 #: so it skips to any character but an ASCII word character, and only a place found
 #: after a character outside ASCII (rare) has that character checked to be ``\W``.
 _AFTER_NON_WORD = r"[^0-9A-Za-z_](?=({}))(?<=\W)"
+
+
+def _opening_scans(words: Sequence[str]) -> list[re.Pattern[str]]:
+    """Scans finding every place one of ``words`` starts (:func:`_every_place`): one per
+    opening character when they are few (the shipped guards open with ``(``, ``/`` or
+    ``©``), as the regex engine skips to one character (a search as fast as
+    ``str.find``) several times faster than to any of a set (a set test at each
+    character)."""
+    openings = sorted({word[0] for word in words})
+    if len(openings) > _LITERAL_SCANS:
+        return [_every_place(words)]
+    return [_every_place([word for word in words if word[0] == char]) for char in openings]
+
+
+#: Opening characters up to which one scan each beats one scan for all of them (a scan
+#: for one character costs about a tenth of a scan for a set, per character).
+_LITERAL_SCANS = 6
 
 
 def _every_place(words: Sequence[str]) -> re.Pattern[str]:
