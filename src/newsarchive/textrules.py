@@ -1,9 +1,9 @@
 """Text-capture rule matching: which rule (if any) claims a line, and which publisher.
 
 The rules themselves are data (``rules.py``); this module applies them to page text fast:
-screens read off the patterns (``textscreen.py``), one guard-word scan over a page's new
-lines, a cache of lines already seen, and profile detection by cues searched once over
-the page, after one scan for the text they need.
+screens read off the patterns (``textscreen.py``), guard words found over all of a page's
+new lines at once, a cache of lines already seen, and profile detection by cues searched
+once over the page, after one scan for the text they need.
 """
 
 from __future__ import annotations
@@ -194,9 +194,9 @@ class LineMatcher:
         return list(map(cache.__getitem__, lines))
 
     def _match_new(self, lines: Sequence[str]) -> list[Rule | None]:
-        """The rule claiming each of ``lines``: the guard scan and the plain screens run
-        over all of them at C level; only a line with candidate rules (a third of a page's
-        new lines) is looked at in Python."""
+        """The rule claiming each of ``lines``: the guard scan and the plain screens take
+        them all at once (regex scans, C-level maps); only a line with candidate rules (a
+        third of a page's new lines) is looked at in Python, one rule at a time."""
         candidates = self.guards.candidates(lines)
         for screen, bits in self.screens:
             for index in screen.passing(lines):
