@@ -1,11 +1,14 @@
-"""Line shapes worked out ahead of the header reader: same classes, exact word counts."""
+"""Line records worked out once for the classifier and the header reader: same classes,
+exact word counts, the header facts of the plain reading."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.textlines import WORD, _classify_shape, classify, shape, word_count
+from newsarchive import textheader
+from newsarchive.text import _line_records
+from newsarchive.textlines import WORD, classify, line_shape
 
 LINE = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
@@ -22,14 +25,17 @@ SHORT_LINE = st.lists(
 
 
 @given(st.one_of(LINE, SHORT_LINE))
-def test_a_short_line_shaped_first_has_its_exact_word_count(line: str) -> None:
-    shape(line)  # notes the count when the line's tokens give it
-    assert word_count(line) == len(WORD.findall(line))
+def test_a_line_shape_has_its_exact_word_count(line: str) -> None:
+    assert line_shape(line)[3] == len(WORD.findall(line))
 
 
 @given(st.one_of(LINE, SHORT_LINE), st.booleans())
-def test_shape_remembers_what_classify_reads(line: str, repeated: bool) -> None:
-    remembered = shape(line)
-    assert remembered == _classify_shape(line)
-    expected = ("bad", "repeated") if repeated and remembered[2] < 30 else remembered[:2]
+def test_a_line_record_remembers_what_classify_and_the_header_reader_read(
+    line: str, repeated: bool
+) -> None:
+    record = _line_records([line])[line]
+    assert _line_records([line])[line] is record  # remembered
+    shape = line_shape(line)
+    assert record == shape + textheader.line_facts(line, len(WORD.findall(line)))
+    expected = ("bad", "repeated") if repeated and shape[2] < 30 else shape[:2]
     assert classify(line, repeated) == expected

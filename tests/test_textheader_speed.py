@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from newsarchive import dates, people, textheader
 from newsarchive.people import parse_byline
+from newsarchive.text import _line_records
 from newsarchive.textlines import SENTENCE_END, word_count
 
 CAPTURES = Path(__file__).parent / "data" / "captures"
@@ -107,7 +108,7 @@ def _reference_kind(text: str) -> str | None:
 
 def _facts_agree(line: str) -> bool:
     job = word_count(line) <= 4 and JOB_TITLE.search(line) is not None
-    return textheader._line_facts(line) == (_reference_kind(line), job)
+    return textheader.line_facts(line, word_count(line)) == (_reference_kind(line), job)
 
 
 def test_line_facts_agree_with_the_plain_reading_on_the_fixture_lines() -> None:
@@ -251,4 +252,5 @@ PAGE_LINE = st.one_of(
 def test_meta_lines_read_as_the_plain_reading(lines: list[tuple[str, str]]) -> None:
     texts = [text for text, _ in lines]
     roles = [role for _, role in lines]
-    assert textheader.meta_lines(texts, roles) == _reference_meta_lines(texts, roles)
+    records = _line_records(text for text, role in lines if not role)
+    assert textheader.meta_lines(texts, roles, records) == _reference_meta_lines(texts, roles)

@@ -7,15 +7,8 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.textlines import (
-    _PUNCTUATION,
-    WORD,
-    classify,
-    page_classes,
-    shape,
-    shapes,
-    word_count,
-)
+from newsarchive.text import _line_records
+from newsarchive.textlines import _PUNCTUATION, WORD, classify, line_shape, page_classes
 
 #: A few lines a page may repeat: menu entries, prose, a teaser.
 LINES = st.sampled_from(
@@ -38,16 +31,15 @@ def test_page_classes_classify_each_line_with_its_repetition(page: list[tuple[st
         classify(text, free_texts.count(text) >= 2) if is_free else ("rule", "rule")
         for text, is_free in page
     ]
-    assert page_classes(texts, free, shapes(texts)) == expected
+    assert page_classes(texts, free, _line_records(texts)) == expected
 
 
 def test_ascii_punctuation_separates_classifier_tokens() -> None:
-    """The printable-ASCII shortcut of the word-count note relies on this."""
+    """The printable-ASCII shortcut of the word count read off the tokens relies on this."""
     assert set(string.punctuation) <= set(_PUNCTUATION)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_an_ascii_line_shaped_first_has_its_exact_word_count(text: str) -> None:
+def test_an_ascii_line_has_its_exact_word_count_in_its_shape(text: str) -> None:
     line = text.strip()
-    shape(line)  # notes the count when the line's tokens give it
-    assert word_count(line) == len(WORD.findall(line))
+    assert line_shape(line)[3] == len(WORD.findall(line))

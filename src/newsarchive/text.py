@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import NamedTuple
@@ -44,6 +44,7 @@ from newsarchive.textheader import (
     assign_header,
     header_lead,
     header_top,
+    line_facts,
     meta_lines,
     pair_captions,
     previous_meta,
@@ -53,14 +54,15 @@ from newsarchive.textlines import (
     GOOD,
     TERMINAL,
     WORD,
+    LineRecord,
     comments_start,
     line_scores,
+    line_shape,
     main_run,
     mark_teasers,
     page_classes,
     removal_reason,
     settle,
-    shapes,
 )
 from newsarchive.textrules import detect_profile, line_matcher, prepare_rules
 
@@ -181,20 +183,19 @@ def _classify_body(
     the article when they sit in its header or right after it. Lines a rule dropped
     stay in the sequence as known boilerplate, so their neighbours see them.
     """
-    # Shapes first: they note word counts the byline and date checks then read for free.
-    shaped = shapes(compress(texts, [not role for role in roles]))
-    meta = meta_lines(texts, roles)
+    records = _line_records(compress(texts, [not role for role in roles]))
+    meta = meta_lines(texts, roles, records)
     seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
     free = [roles[i] == "" for i in seq]
     seq_texts = list(map(texts.__getitem__, seq))
-    first = page_classes(seq_texts, free, shaped)
+    first = page_classes(seq_texts, free, records)
     mark_teasers(seq, free, first, kinds, texts)
     # Rule-dropped lines (class RULE) are invisible to the neighbours: the article reads
     # the same with or without them (which keeps normalising idempotent).
     classes = [cls for cls, _ in first]
     settled = settle(classes)
     cut = comments_start(seq, classes, settled, kinds, texts)
-    start, end = main_run(line_scores(seq_texts, settled[:cut], first))
+    start, end = main_run(line_scores(seq_texts, settled[:cut], first, records))
     if start == end:
         for k, i in enumerate(seq):
             if free[k]:
@@ -216,6 +217,33 @@ def _classify_body(
     settle_meta(meta, roles, reasons, lo=previous_meta(meta, top), hi=seq[end - 1] + 2)
     lead = {seq[k] for k in range(start, body_from)}
     assign_header(header, lead, texts, roles, reasons, profile)
+
+
+#: What depends on a line alone, for the classifier and the header reader (line text ->
+#: :data:`~newsarchive.textlines.LineRecord`), remembered until the store is full, when
+#: it starts afresh: menus, share bars and footers recur across a publisher's pages.
+_LINES: dict[str, LineRecord] = {}
+_LINES_KEPT = 50_000
+
+
+def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
+    """The record of each of ``texts``, by line text.
+
+    Known lines cost a C-level lookup in the store, not a Python call; the page's own
+    small table then serves its later passes.
+    """
+    texts = list(texts)
+    known = map(_LINES.get, texts)
+    return {text: found or _line_record(text) for text, found in zip(texts, known, strict=True)}
+
+
+def _line_record(text: str) -> LineRecord:
+    """Work out a line's record (its shape, then its header facts) and keep it."""
+    if len(_LINES) >= _LINES_KEPT:
+        _LINES.clear()
+    shape = line_shape(text)
+    found = _LINES[text] = shape + line_facts(text, shape[3])
+    return found
 
 
 # --------------------------------------------------------------------------- article

@@ -8,11 +8,11 @@ recognised anywhere first (people.py and dates.py decide), then kept only in the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from newsarchive import dates, people
 from newsarchive.rules import Profile
-from newsarchive.textlines import GOOD, MENU_SEPARATOR, SENTENCE_END, word_count
+from newsarchive.textlines import GOOD, MENU_SEPARATOR, SENTENCE_END, LineRecord, word_count
 
 # --------------------------------------------------------------------------- structure
 
@@ -92,19 +92,21 @@ def _dek_like(text: str) -> bool:
     return 6 <= word_count(text) <= _HEADER_MAX_WORDS and not _kicker_like(text)
 
 
-def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
+def meta_lines(
+    texts: Sequence[str], roles: Sequence[str], records: Mapping[str, LineRecord]
+) -> dict[int, str]:
     """Byline and date lines among the lines no rule claimed (people.py and dates.py decide).
 
-    A name on one line followed by a job title on the next (``Holly Brennan`` /
-    ``Science Reporter``) is a two-line byline.
+    Each such line's facts (see :func:`line_facts`) are read off its record in
+    ``records``. A name on one line followed by a job title on the next (``Holly
+    Brennan`` / ``Science Reporter``) is a two-line byline.
     """
     meta: dict[int, str] = {}
-    facts = _LINE_FACTS
     name: int | None = None  # the last line that may be a name over a job title
     for i, text in enumerate(texts):
         if roles[i]:
             continue
-        kind, job = facts.get(text) or _remember(text)
+        _, _, _, _, kind, job = records[text]
         if name == i - 1 and job and people.parse_byline(f"{texts[name]} {text}"):
             meta[name] = meta[i] = "byline"
         elif kind is _NAME:
@@ -114,30 +116,20 @@ def meta_lines(texts: Sequence[str], roles: Sequence[str]) -> dict[int, str]:
     return meta
 
 
-#: What a line is on its own: "date", "byline", a possible name over a job title, or
-#: nothing (``None``); and whether it is a short job title (``Science Reporter``), which
-#: a name above it makes a two-line byline. Remembered per line text, as the checks call
-#: dates.py and people.py and the lines of menus and footers recur.
+#: The kind :func:`line_facts` gives a line that may be a name over a job title.
 _NAME = "name"
-_META_CACHE_SIZE = 50_000
-_LINE_FACTS: dict[str, tuple[str | None, bool]] = {}
 
 
-def _remember(text: str) -> tuple[str | None, bool]:
-    """The line's kind and job-title flag, kept (the store emptied when full) for next time."""
-    if len(_LINE_FACTS) >= _META_CACHE_SIZE:
-        _LINE_FACTS.clear()
-    found = _LINE_FACTS[text] = _line_facts(text)
-    return found
-
-
-def _line_facts(text: str) -> tuple[str | None, bool]:
-    """The line's kind and whether it is a job title of at most four words.
+def line_facts(text: str, words: int) -> tuple[str | None, bool]:
+    """What a line of ``words`` ``\\w+`` runs is on its own for the header reader: its kind
+    ("date", "byline", ``"name"`` or ``None``), and whether it is a job title of at most
+    four words (``Science Reporter``), which a name above it makes a two-line byline.
 
     Both are read together: a short line's job-title search also answers the byline
-    hint's (its job words are among the job titles), so the line is scanned once.
+    hint's (its job words are among the job titles), so the line is scanned once. The
+    caller remembers the answer per line text (the checks call dates.py and people.py,
+    and the lines of menus and footers recur).
     """
-    words = word_count(text)
     job = words <= 4 and _JOB_TITLE.search(text) is not None
     if len(text) > _META_CHARS or words > _META_WORDS:
         return None, job

@@ -12,7 +12,7 @@ import functools
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import compress
 
 from newsarchive import language
@@ -70,10 +70,13 @@ GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 RULE = "rule"
 #: Lines repeated on a page that are this long (in words) are still judged as prose.
 _REPEATED_PROSE_WORDS = 30
-#: Classes remembered (line text -> class, reason, words) before the cache starts afresh:
-#: menus, share bars and footers recur across a publisher's pages.
-_CLASS_CACHE_SIZE = 50_000
-_CLASSES: dict[str, tuple[str, str, int]] = {}
+#: A line's shape: its context-free class and reason, its number of classifier tokens
+#: (which decides when a repeated line is still prose) and of ``\\w+`` runs (its weight).
+Shape = tuple[str, str, int, int]
+#: What the page passes read of a distinct line: its :data:`Shape`, then the header
+#: reader's facts (``textheader.line_facts``: byline/date kind, job-title flag). Worked out
+#: once per line text and kept in one store (``text.py``), so a page looks each line up once.
+LineRecord = tuple[str, str, int, int, str | None, bool]
 
 
 def classify(text: str, repeated: bool) -> tuple[str, str]:
@@ -81,68 +84,43 @@ def classify(text: str, repeated: bool) -> tuple[str, str]:
 
     Prose is long, ends like a sentence and is dense in stop words; navigation is short,
     capitalised, link-worded, separated by bars or arrows, and often repeated on the page.
-    Everything but the repetition depends on the line alone, so it is worked out once per
-    distinct line text (see :func:`shape`).
+    Everything but the repetition depends on the line alone (see :func:`line_shape`).
     """
-    found = _CLASSES.get(text) or shape(text)
+    found = line_shape(text)
     if repeated and found[2] < _REPEATED_PROSE_WORDS:
-        return BAD, "repeated"
+        return _REPEATED
     return found[0], found[1]
 
 
-def shape(text: str) -> tuple[str, str, int]:
-    """The context-free class, reason and word count of a line, remembered per line text.
-
-    Working it out also notes the line's ``word_count`` when its tokens give it, so a
-    caller about to count many lines' words (the header reader) asks this first.
-    """
-    found = _CLASSES.get(text)
-    if found is None:
-        if len(_CLASSES) >= _CLASS_CACHE_SIZE:
-            _CLASSES.clear()
-        found = _CLASSES[text] = _classify_shape(text)
-    return found
-
-
-def shapes(texts: Iterable[str]) -> dict[str, tuple[str, str, int]]:
-    """The shape of each of ``texts`` (see :func:`shape`), by line text.
-
-    Known lines cost a C-level cache lookup, not a Python call; the page's own small
-    table then serves its later passes without going back to the large cache.
-    """
-    texts = list(texts)
-    found = map(_CLASSES.get, texts)
-    return {text: known or shape(text) for text, known in zip(texts, found, strict=True)}
-
-
 def page_classes(
-    texts: Sequence[str], free: Sequence[bool], shaped: dict[str, tuple[str, str, int]]
+    texts: Sequence[str], free: Sequence[bool], records: Mapping[str, LineRecord]
 ) -> list[tuple[str, str]]:
     """:func:`classify` for each of a page's lines, repetition counted among the free ones.
 
     Lines a rule dropped (not ``free``) are ``(RULE, "rule")``; the free ones must be in
-    ``shaped`` (see :func:`shapes`). Each distinct text is classified once, however often
-    the page repeats it: by its shape alone unless repeated, when :func:`classify` decides.
+    ``records``. Each distinct text is classified once, however often the page repeats it.
     """
     counts = Counter(compress(texts, free))
-    pairs = map(_CLASS_AND_REASON, map(shaped.__getitem__, counts))
-    by_text = dict(zip(counts, pairs, strict=True))
-    for text in [text for text, n in counts.items() if n >= REPEAT_LIMIT]:
-        by_text[text] = classify(text, repeated=True)
+    found = list(map(records.__getitem__, counts))
+    by_text = dict(zip(counts, map(_CLASS_AND_REASON, found), strict=True))
+    for text, record in zip(counts, found, strict=True):
+        if counts[text] >= REPEAT_LIMIT and record[2] < _REPEATED_PROSE_WORDS:
+            by_text[text] = _REPEATED
     return [
         by_text[text] if is_free else _RULE_DROPPED
         for text, is_free in zip(texts, free, strict=True)
     ]
 
 
-#: The class and reason of a line a rule dropped.
+#: The class and reason of a line a rule dropped, and of a short line the page repeats.
 _RULE_DROPPED = (RULE, "rule")
+_REPEATED = (BAD, "repeated")
 #: The class and reason of a shape (what :func:`classify` says of a line not repeated).
 _CLASS_AND_REASON = operator.itemgetter(0, 1)
 
 
-def _classify_shape(text: str) -> tuple[str, str, int]:
-    """The context-free class, reason and word count of a line.
+def line_shape(text: str) -> Shape:
+    """The context-free class, reason and token and word counts of a line.
 
     Features are computed in the order the thresholds consult them, and only when one can
     still change the answer: most lines are short menu entries decided by their length.
@@ -150,29 +128,29 @@ def _classify_shape(text: str) -> tuple[str, str, int]:
     # Lower-casing maps no letter to a separator (or back), so the words line up.
     lowered = _TOKEN.findall(text.lower())
     words = len(lowered)
-    _note_word_count(text, lowered)
+    runs = _word_runs(text, lowered)
     n = words or 1
     separators = len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0
     if separators >= 2 or (separators and words < 12):
-        return BAD, "separators", words
+        return BAD, "separators", words, runs
     if words < 15 and sum(map(_LINK_WORDS.__contains__, lowered)) / n >= 0.5:
-        return BAD, "link-words", words
+        return BAD, "link-words", words, runs
     if words < 4:
-        return SHORT, "short", words
+        return SHORT, "short", words, runs
     stop_share = sum(map(all_stopwords().__contains__, lowered)) / n
     if words >= 25 and stop_share >= 0.2:
-        return GOOD, "prose", words
+        return GOOD, "prose", words, runs
     terminal = TERMINAL.search(text[-_TAIL:]) is not None
     if words >= 12 and terminal and stop_share >= 0.15:
-        return GOOD, "sentence", words
+        return GOOD, "sentence", words, runs
     prose_like = words >= 7 and stop_share >= 0.25
     if not (prose_like or terminal):
-        return SHORT, "short", words
+        return SHORT, "short", words, runs
     # Near-prose only when not mostly capitalised words (a title or a list of names).
     capitals = sum(map(str.isupper, map(_FIRST_CHAR, _TOKEN.findall(text))))
     if capitals / n >= 0.6:
-        return SHORT, "short", words
-    return (NEAR, "short-prose", words) if prose_like else (NEAR, "short-sentence", words)
+        return SHORT, "short", words, runs
+    return NEAR, ("short-prose" if prose_like else "short-sentence"), words, runs
 
 
 def settle(classes: list[str]) -> list[str]:
@@ -203,17 +181,21 @@ def settle(classes: list[str]) -> list[str]:
 
 
 def line_scores(
-    texts: Sequence[str], settled: Sequence[str], first: Sequence[tuple[str, str]]
+    texts: Sequence[str],
+    settled: Sequence[str],
+    first: Sequence[tuple[str, str]],
+    records: Mapping[str, LineRecord],
 ) -> list[int]:
     """Each line's weight in the article run: words for prose, a penalty for boilerplate.
 
     Lines a rule dropped (reason ``rule``) weigh nothing, and so, nearly, do teasers under
     a "Related" head: such boxes sit inside articles, so they should not split one.
-    Scores are made for as many lines as ``settled`` has (the article may stop short).
+    Scores are made for as many lines as ``settled`` has (the article may stop short);
+    a good line's word count is read off its record.
     """
     penalty = _PENALTIES.get
     return [
-        word_count(text) if cls == GOOD else penalty(reason, -_BAD_PENALTY)
+        records[text][3] if cls == GOOD else penalty(reason, -_BAD_PENALTY)
         for text, cls, (_, reason) in zip(texts, settled, first, strict=False)
     ]
 
@@ -250,33 +232,26 @@ _TEASER_PENALTY = 14
 _PENALTIES = {"rule": 0, "teaser": -_TEASER_PENALTY}
 
 
-#: Word counts the classifier read off lines' tokens, kept until ``word_count`` asks.
-_NOTED: dict[str, int] = {}
-_NOTED_KEPT = 4096
-
-
 @functools.lru_cache(maxsize=65536)
 def word_count(text: str) -> int:
     """The number of ``\\w+`` runs in ``text``."""
-    noted = _NOTED.pop(text, None)
-    return len(WORD.findall(text)) if noted is None else noted
+    return len(WORD.findall(text))
 
 
-def _note_word_count(text: str, tokens: list[str]) -> None:
-    """Note the word count a line's classifier tokens give for free.
+def _word_runs(text: str, tokens: list[str]) -> int:
+    """The number of ``\\w+`` runs in a line, read off its classifier ``tokens`` when they give it.
 
     When every token is alphanumeric and the line has no ``_`` (the one word character
     that is also a separator), each token is exactly one ``\\w+`` run, so the line need
-    not be scanned again when its score is counted or the header reader weighs it (on a
-    short line the test takes a quarter of the time of a ``\\w+`` scan). A printable
-    ASCII line needs no look at its tokens: its only characters that are neither spaces
-    nor letters and digits are ASCII punctuation, all of them separators.
+    not be scanned again (on a short line the test takes a quarter of the time of a
+    ``\\w+`` scan). A printable ASCII line needs no look at its tokens: its only
+    characters that are neither spaces nor letters and digits are ASCII punctuation, all
+    of them separators.
     """
     plain = text.isascii() and text.isprintable()
     if "_" not in text and (plain or "".join(tokens).isalnum()):
-        if len(_NOTED) >= _NOTED_KEPT:
-            _NOTED.clear()
-        _NOTED[text] = len(tokens)
+        return len(tokens)
+    return word_count(text)
 
 
 #: Body words needed before a comments marker for it to end the article.
