@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,7 +32,8 @@ def test_page_classes_classify_each_line_with_its_repetition(page: list[tuple[st
         classify(text, free_texts.count(text) >= 2) if is_free else ("rule", "rule")
         for text, is_free in page
     ]
-    assert page_classes(texts, free, _line_records(texts)) == expected
+    counts = Counter(free_texts)
+    assert page_classes(texts, free, _line_records(texts), counts) == expected
 
 
 def test_ascii_punctuation_separates_classifier_tokens() -> None:

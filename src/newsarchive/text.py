@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -61,7 +62,6 @@ from newsarchive.textlines import (
     main_run,
     mark_teasers,
     page_classes,
-    removal_reason,
     settle,
 )
 from newsarchive.textrules import detect_profile, line_matcher, prepare_rules
@@ -183,12 +183,15 @@ def _classify_body(
     the article when they sit in its header or right after it. Lines a rule dropped
     stay in the sequence as known boilerplate, so their neighbours see them.
     """
-    records = _line_records(compress(texts, [not role for role in roles]))
+    counts = Counter(compress(texts, [not role for role in roles]))
+    records = _line_records(counts)
     meta = meta_lines(texts, roles, records)
+    # Repetition is counted among the lines left to classify (not the byline/date lines).
+    counts.subtract(map(texts.__getitem__, meta))
     seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
     free = [roles[i] == "" for i in seq]
     seq_texts = list(map(texts.__getitem__, seq))
-    first = page_classes(seq_texts, free, records)
+    first = page_classes(seq_texts, free, records, counts)
     mark_teasers(seq, free, first, kinds, texts)
     # Rule-dropped lines (class RULE) are invisible to the neighbours: the article reads
     # the same with or without them (which keeps normalising idempotent).
@@ -197,26 +200,43 @@ def _classify_body(
     cut = comments_start(seq, classes, settled, kinds, texts)
     start, end = main_run(line_scores(seq_texts, settled[:cut], first, records))
     if start == end:
-        for k, i in enumerate(seq):
-            if free[k]:
-                roles[i] = "removed"
-                reasons[i] = "classifier:no-article-" + first[k][1]
+        _drop(compress(range(len(seq)), free), seq, first, "no-article", roles, reasons)
         settle_meta(meta, roles, reasons, lo=0, hi=-1)
         return
     header_from = header_top(seq, free, first, texts, start)
     body_from = start + header_lead(seq, free, start, end, texts, roles, kinds, meta)
-    for k in compress(range(len(seq)), free):
-        i = seq[k]
-        if body_from <= k < end and settled[k] == GOOD:
-            roles[i] = "body"
-        elif not header_from <= k < body_from:
-            roles[i] = "removed"
-            reasons[i] = "classifier:" + removal_reason(first[k], k, start, end)
+    # Free lines above the header and below the run are dropped; in the run below the
+    # header, the good ones are the body (the header lines are read below).
+    _drop(compress(range(header_from), free), seq, first, "before-article", roles, reasons)
+    _drop(compress(range(end, len(seq)), free[end:]), seq, first, "after-article", roles, reasons)
+    for k in compress(range(body_from, end), free[body_from:end]):
+        if settled[k] == GOOD:
+            roles[seq[k]] = "body"
+        else:
+            _drop((k,), seq, first, "in-article", roles, reasons)
     header = [seq[k] for k in range(header_from, body_from) if free[k]]
     top = header[0] if header else seq[body_from]
     settle_meta(meta, roles, reasons, lo=previous_meta(meta, top), hi=seq[end - 1] + 2)
     lead = {seq[k] for k in range(start, body_from)}
     assign_header(header, lead, texts, roles, reasons, profile)
+
+
+def _drop(
+    free: Iterable[int],
+    seq: Sequence[int],
+    first: Sequence[tuple[str, str]],
+    where: str,
+    roles: list[str],
+    reasons: list[str | None],
+) -> None:
+    """Remove the ``free`` lines (indices into ``seq`` of lines no rule claimed), with the
+    reason ``classifier:<where>-<reason>``: where the line stands, then why it is
+    boilerplate."""
+    prefix = f"classifier:{where}-"
+    for k in free:
+        i = seq[k]
+        roles[i] = "removed"
+        reasons[i] = prefix + first[k][1]
 
 
 #: What depends on a line alone, for the classifier and the header reader (line text ->
@@ -227,7 +247,7 @@ _LINES_KEPT = 50_000
 
 
 def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
-    """The record of each of ``texts``, by line text.
+    """The record of each of ``texts`` (distinct line texts), by line text.
 
     Known lines cost a C-level lookup in the store, not a Python call; the page's own
     small table then serves its later passes.

@@ -11,9 +11,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from itertools import compress
 
 from newsarchive import language
 
@@ -93,18 +91,22 @@ def classify(text: str, repeated: bool) -> tuple[str, str]:
 
 
 def page_classes(
-    texts: Sequence[str], free: Sequence[bool], records: Mapping[str, LineRecord]
+    texts: Sequence[str],
+    free: Sequence[bool],
+    records: Mapping[str, LineRecord],
+    counts: Mapping[str, int],
 ) -> list[tuple[str, str]]:
     """:func:`classify` for each of a page's lines, repetition counted among the free ones.
 
     Lines a rule dropped (not ``free``) are ``(RULE, "rule")``; the free ones must be in
-    ``records``. Each distinct text is classified once, however often the page repeats it.
+    ``records``, and ``counts`` says how often each free text is among them (the caller
+    has counted them already). Each distinct text is classified once, however often the
+    page repeats it.
     """
-    counts = Counter(compress(texts, free))
-    found = list(map(records.__getitem__, counts))
-    by_text = dict(zip(counts, map(_CLASS_AND_REASON, found), strict=True))
-    for text, record in zip(counts, found, strict=True):
-        if counts[text] >= REPEAT_LIMIT and record[2] < _REPEATED_PROSE_WORDS:
+    shapes = map(_CLASS_AND_REASON, map(records.__getitem__, counts))
+    by_text = dict(zip(counts, shapes, strict=True))
+    for text in [text for text, n in counts.items() if n >= REPEAT_LIMIT]:
+        if records[text][2] < _REPEATED_PROSE_WORDS:
             by_text[text] = _REPEATED
     return [
         by_text[text] if is_free else _RULE_DROPPED
@@ -340,15 +342,3 @@ def all_stopwords() -> frozenset[str]:
         codes = ("en", "fr", "de", "it", "es")
         _STOPWORDS.append(frozenset().union(*(language.stopwords(c) for c in codes)))
     return _STOPWORDS[0]
-
-
-def removal_reason(first: tuple[str, str], k: int, start: int, end: int) -> str:
-    """``before-article-short``, ``after-article-repeated``, ...: where and why."""
-    reason = first[1]
-    if k < start:
-        where = "before-article"
-    elif k >= end:
-        where = "after-article"
-    else:
-        where = "in-article"
-    return f"{where}-{reason}"
