@@ -87,6 +87,7 @@ SEPARATOR = "* * *"
 SEPARATOR_RULE = "separator-line"
 #: Roles whose line text is part of the article a reader sees (used by :func:`text_body`).
 READER_ROLES = ("headline", "dek", "byline", "date", "body")
+_READER_ROLES = frozenset(READER_ROLES)
 
 
 class LineRole(NamedTuple):
@@ -122,6 +123,11 @@ def _nonblank_lines(text: str) -> list[tuple[int, str]]:
     return [(n, s) for n, line in enumerate(text.split("\n"), 1) if (s := line.strip())]
 
 
+def _nonblank_texts(text: str) -> list[str]:
+    """The texts of :func:`_nonblank_lines`, without numbering them (C-level calls only)."""
+    return list(filter(None, map(str.strip, text.split("\n"))))
+
+
 def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> Segmentation:
     """Give every non-blank line of decoded page text one role (see ``ROLES``).
 
@@ -130,31 +136,27 @@ def segment(text: str, rules: RuleSet | None = None, url: str | None = None) -> 
         rules: boilerplate rules and profiles; the shipped defaults when omitted.
         url: the page URL when known, for profile detection.
     """
-    found = _line_roles(text, rules, url)
+    numbered = _nonblank_lines(text)
+    found = _line_roles([line for _, line in numbered], rules, url)
     lines = tuple(
         LineRole(number, line, role, reason)
-        for (number, line), role, reason in zip(
-            found.numbered, found.roles, found.reasons, strict=True
-        )
+        for (number, line), role, reason in zip(numbered, found.roles, found.reasons, strict=True)
     )
     return Segmentation(lines=lines, profile=found.profile)
 
 
 class _Roles(NamedTuple):
-    """The lines of a capture and their roles, before they are made into ``LineRole``s."""
+    """The roles of a capture's lines, before they are made into ``LineRole``s."""
 
-    numbered: list[tuple[int, str]]
-    texts: list[str]
     roles: list[str]
     reasons: list[str | None]
     profile: Profile | None
 
 
-def _line_roles(text: str, rules: RuleSet | None, url: str | None) -> _Roles:
-    """What :func:`segment` decides, as plain lists (all :func:`text_body` needs)."""
+def _line_roles(texts: list[str], rules: RuleSet | None, url: str | None) -> _Roles:
+    """What :func:`segment` decides for the non-blank ``texts`` of a capture, as plain
+    lists (all :func:`text_body` needs)."""
     ruleset = rules if rules is not None else default_rules()
-    numbered = _nonblank_lines(text)
-    texts = [t for _, t in numbered]
     profile = detect_profile(ruleset, texts, url)
     matcher = line_matcher(ruleset, profile)
     roles = [""] * len(texts)
@@ -167,7 +169,7 @@ def _line_roles(text: str, rules: RuleSet | None, url: str | None) -> _Roles:
             kinds[i] = rule.kind
     pair_captions(texts, roles, reasons)
     _classify_body(texts, roles, reasons, kinds, profile)
-    return _Roles(numbered, texts, roles, reasons, profile)
+    return _Roles(roles, reasons, profile)
 
 
 def _classify_body(
@@ -549,10 +551,11 @@ def text_body(data: bytes) -> str:
     date lines, body paragraphs; see ``READER_ROLES``) joined by blank lines, or ``""``
     when no body is found. Boilerplate and image metadata are never included.
     """
-    found = _line_roles(clean_text(decode_bytes(data)), None, None)
-    if "body" not in found.roles:
+    texts = _nonblank_texts(clean_text(decode_bytes(data)))
+    roles = _line_roles(texts, None, None).roles
+    if "body" not in roles:
         return ""
-    return "\n\n".join(compress(found.texts, map(READER_ROLES.__contains__, found.roles)))
+    return "\n\n".join(compress(texts, map(_READER_ROLES.__contains__, roles)))
 
 
 def render_text(article: Article) -> str:
