@@ -53,6 +53,7 @@ from newsarchive.textheader import (
 )
 from newsarchive.textlines import (
     GOOD,
+    LINES,
     TERMINAL,
     WORD,
     LineRecord,
@@ -241,10 +242,7 @@ def _drop(
         reasons[i] = prefix + first[k][1]
 
 
-#: What depends on a line alone, for the classifier and the header reader (line text ->
-#: :data:`~newsarchive.textlines.LineRecord`), remembered until the store is full, when
-#: it starts afresh: menus, share bars and footers recur across a publisher's pages.
-_LINES: dict[str, LineRecord] = {}
+#: Records kept until the store (``textlines.LINES``) starts afresh.
 _LINES_KEPT = 50_000
 
 
@@ -255,16 +253,17 @@ def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
     small table then serves its later passes.
     """
     texts = list(texts)
-    known = map(_LINES.get, texts)
+    known = map(LINES.get, texts)
     return {text: found or _line_record(text) for text, found in zip(texts, known, strict=True)}
 
 
 def _line_record(text: str) -> LineRecord:
-    """Work out a line's record (its shape, then its header facts) and keep it."""
-    if len(_LINES) >= _LINES_KEPT:
-        _LINES.clear()
+    """Work out a line's record (its shape, then its header facts) and keep it: what
+    depends on a line alone is worked out once per line text (see the module notes)."""
+    if len(LINES) >= _LINES_KEPT:
+        LINES.clear()
     shape = line_shape(text)
-    found = _LINES[text] = shape + line_facts(text, shape[3])
+    found = LINES[text] = shape + line_facts(text, shape[3])
     return found
 
 

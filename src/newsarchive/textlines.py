@@ -8,7 +8,6 @@ densest run of body lines is taken as the article (see the notes below).
 
 from __future__ import annotations
 
-import functools
 import operator
 import re
 from collections.abc import Mapping, Sequence
@@ -234,10 +233,17 @@ _TEASER_PENALTY = 14
 _PENALTIES = {"rule": 0, "teaser": -_TEASER_PENALTY}
 
 
-@functools.lru_cache(maxsize=65536)
+#: The record of each line text the page reader has seen, kept until the store is full,
+#: when it starts afresh (menus, share bars and footers recur across a publisher's pages).
+#: ``text.py`` fills it, as a record also holds the header reader's facts.
+LINES: dict[str, LineRecord] = {}
+
+
 def word_count(text: str) -> int:
-    """The number of ``\\w+`` runs in ``text``."""
-    return len(WORD.findall(text))
+    """The number of ``\\w+`` runs in ``text``, read off its record when it has one (the
+    header reader weighs the lines of the page it is reading)."""
+    found = LINES.get(text)
+    return len(WORD.findall(text)) if found is None else found[3]
 
 
 def _word_runs(text: str, tokens: list[str]) -> int:
@@ -253,7 +259,7 @@ def _word_runs(text: str, tokens: list[str]) -> int:
     plain = text.isascii() and text.isprintable()
     if "_" not in text and (plain or "".join(tokens).isalnum()):
         return len(tokens)
-    return word_count(text)
+    return len(WORD.findall(text))
 
 
 #: Body words needed before a comments marker for it to end the article.
