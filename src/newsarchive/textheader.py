@@ -169,6 +169,8 @@ def _date_line(text: str, words: int) -> bool:
 
 def pair_captions(texts: Sequence[str], roles: list[str], reasons: list[str | None]) -> None:
     """A short unclaimed line right above a photo credit is that photo's caption."""
+    if "credit" not in roles:  # a C-level scan; most pages print no credit line
+        return
     for i, role in enumerate(roles):
         if role != "credit" or i == 0 or roles[i - 1]:
             continue
