@@ -318,16 +318,22 @@ def _names_above_date(lines: Sequence[int], texts: Sequence[str], roles: Sequenc
 
     def above_date(i: int) -> bool:
         if i not in stacked:
-            below = next((j for j in range(i + 1, len(roles)) if roles[j] != "removed"), None)
             stacked[i] = (
                 word_count(texts[i]) <= _BARE_NAME_WORDS
-                and below is not None
-                and (
-                    roles[below] == "date" or (roles[below] in ("", "byline") and above_date(below))
-                )
+                and date_below(i)
                 and bool(people.parse_byline(f"By {texts[i]}"))
             )
         return stacked[i]
+
+    def date_below(i: int) -> bool:
+        """Whether the next line kept below ``i`` is the date line or a name above it
+        (looked for only under a line short enough to be a name)."""
+        below = i + 1
+        while below < len(roles) and roles[below] == "removed":
+            below += 1
+        if below == len(roles):
+            return False
+        return roles[below] == "date" or (roles[below] in ("", "byline") and above_date(below))
 
     return {i for i in lines if above_date(i)}
 
