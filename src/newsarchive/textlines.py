@@ -68,11 +68,12 @@ RULE = "rule"
 #: Lines repeated on a page that are this long (in words) are still judged as prose.
 _REPEATED_PROSE_WORDS = 30
 #: A line's shape: its context-free class and reason, its number of classifier tokens
-#: (which decides when a repeated line is still prose) and of ``\\w+`` runs (its weight).
+#: (which decides when a repeated line is still prose) and of ``\w+`` runs (its weight).
 Shape = tuple[str, str, int, int]
 #: What the page passes read of a distinct line: its :data:`Shape`, then the header
 #: reader's facts (``textheader.line_facts``: byline/date kind, job-title flag). Worked out
-#: once per line text and kept in one store (``text.py``), so a page looks each line up once.
+#: once per line text and kept in one store (:data:`LINES`), so a page looks each line up
+#: once.
 LineRecord = tuple[str, str, int, int, str | None, bool]
 
 
