@@ -144,11 +144,18 @@ def test_generated_rules_and_lines_match_as_in_order_matching(
     generic: list[tuple[str, list[str]]],
     lines: list[str],
 ) -> None:
+    assert_matches_in_order(own, generic, lines)
+
+
+def assert_matches_in_order(
+    own: list[tuple[str, list[str]]], generic: list[tuple[str, list[str]]], lines: list[str]
+) -> None:
+    """A profile's rules (``own``) and generic rules, each a (pattern, guards) pair, claim
+    ``lines`` through the matcher as in-order ``fullmatch`` over the rules does."""
     own_rules = tuple(rule(n, p, g) for n, (p, g) in enumerate(own))
     generic_rules = tuple(rule(100 + n, p, g) for n, (p, g) in enumerate(generic))
     profile = Profile("test", "Test", rules=own_rules)
-    rules = RuleSet(rules=generic_rules, profiles=(profile,))
-    matcher = line_matcher(rules, profile)
+    matcher = line_matcher(RuleSet(rules=generic_rules, profiles=(profile,)), profile)
     expected = [reference(line, (own_rules, generic_rules)) for line in lines]
     assert matcher.match_all(lines) == expected
     assert [matcher.match(line) for line in lines] == expected

@@ -13,9 +13,9 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_textrules_speed import reference, rule
+from test_textrules_speed import assert_matches_in_order, reference, rule
 
-from newsarchive.rules import Profile, RuleSet, trie_pattern
+from newsarchive.rules import RuleSet, trie_pattern
 from newsarchive.textrules import _AFTER_NON_WORD, line_matcher
 from newsarchive.textscreen import PlainScreen
 
@@ -75,12 +75,7 @@ def test_guards_after_characters_outside_ascii_match_as_in_order_matching(
     generic: list[tuple[str, list[str]]],
     lines: list[str],
 ) -> None:
-    own_rules = tuple(rule(n, p, g) for n, (p, g) in enumerate(own))
-    generic_rules = tuple(rule(100 + n, p, g) for n, (p, g) in enumerate(generic))
-    profile = Profile("test", "Test", rules=own_rules)
-    matcher = line_matcher(RuleSet(rules=generic_rules, profiles=(profile,)), profile)
-    expected = [reference(line, (own_rules, generic_rules)) for line in lines]
-    assert matcher.match_all(lines) == expected
+    assert_matches_in_order(own, generic, lines)
 
 
 def test_guards_opening_with_many_kinds_of_punctuation_match_as_in_order_matching() -> None:
