@@ -101,6 +101,27 @@ def test_bulk_writer_uses_two_processes_and_leaves_segments(tmp_path: Path) -> N
         assert backend.count() == 400
 
 
+def test_a_failed_writer_process_is_an_error_not_a_silent_loss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh's multiprocess writer commits without the segment of a process that died;
+    the backend must say so instead of reporting success."""
+    multiproc = pytest.importorskip("whoosh.multiproc")
+
+    def crash(*args: object) -> None:
+        raise RuntimeError("simulated crash in a writer process")
+
+    # The writer processes are forked, so they inherit the patched method.
+    monkeypatch.setattr(multiproc.SubWriterTask, "_process_file", crash)
+    backend = WhooshBackend(tmp_path, bulk=True)
+    try:
+        backend.add([doc(f"d{n}", f"story number {n}") for n in range(400)])
+        with pytest.raises(SearchIndexError, match="reindex"):
+            backend.commit()
+    finally:
+        backend.close()
+
+
 def test_languages_get_their_own_stemmer(tmp_path: Path) -> None:
     with WhooshBackend(tmp_path) as backend:
         backend.add(

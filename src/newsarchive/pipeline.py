@@ -212,8 +212,10 @@ class Archive:
                 yield from self._ingest_items(items, catalog, backend, workers)
             finally:
                 if backend is not None:
-                    backend.commit()
-                    backend.close()
+                    try:
+                        backend.commit()
+                    finally:
+                        backend.close()
 
     def _ingest_items(
         self,

@@ -133,6 +133,23 @@ class WhooshBackend:
         except Exception as exc:  # whoosh raises assorted types when a commit fails
             raise SearchIndexError(f"{self.index_dir}: cannot commit to the index ({exc})") from exc
         self._reset_searcher()
+        self._check_writer_processes(writer)
+
+    def _check_writer_processes(self, writer: Any) -> None:
+        """Raise when a bulk writer's process failed: Whoosh commits without its documents.
+
+        Whoosh's multiprocess writer collects each process's segment after the process has
+        ended and silently skips one that sent none (an exception or a kill in the child),
+        so the commit succeeds with the documents that process held missing from the index.
+        The records in archive/ are unharmed and the index can be rebuilt from them.
+        """
+        codes = [task.exitcode for task in getattr(writer, "tasks", ()) if task.exitcode]
+        if codes:
+            raise SearchIndexError(
+                f"{self.index_dir}: {len(codes)} of the index writer's processes failed (exit "
+                f"codes {', '.join(map(str, codes))}), so the documents they held are missing "
+                "from the index; rebuild it with `newsarchive reindex`"
+            )
 
     def cancel(self) -> None:
         if self._writer is not None:
