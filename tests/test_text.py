@@ -184,6 +184,56 @@ def test_caption_and_credit_attach_to_the_image_before_them() -> None:
     assert article.paragraphs == (BODY,)
 
 
+#: A BBC article copy's header, and an unlabelled lead photo: credit over caption (#3).
+BBC_HEADER = [
+    "Lifeboat crew rescue walkers cut off by tide near Tenby",
+    "3 June 2025",
+    "Share",
+    "Save",
+    "Gethin Morgan",
+    "BBC News, Wales",
+]
+BARE_PHOTO = ["RNLI Tenby", "The walkers were lifted from the rocks below the cliffs at Lydstep"]
+THIRD = (
+    "Coastguard officers urged visitors to check the tide tables before walking around"
+    " headlands, where the water comes in quickly."
+)
+
+
+def test_bbc_unlabelled_credit_over_caption_above_the_body_is_the_lead_photo() -> None:
+    page = "\n\n".join([*BBC_HEADER, *BARE_PHOTO, BODY, SECOND, THIRD])
+    article = normalise(page)
+    assert article.profile == "bbc"
+    assert [(i.caption, i.credit) for i in article.images] == [(BARE_PHOTO[1], BARE_PHOTO[0])]
+    assert article.paragraphs == (BODY, SECOND, THIRD)
+    reasons = {line.text: (line.role, line.rule) for line in segment(page).lines}
+    assert reasons[BARE_PHOTO[0]] == ("credit", "structure:credit-above-caption")
+    assert reasons[BARE_PHOTO[1]] == ("caption", "structure:caption-below-credit")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param([*BBC_HEADER, BODY, SECOND, *BARE_PHOTO, THIRD], id="inside-the-body"),
+        pytest.param(
+            [*BBC_HEADER, BARE_PHOTO[0], BARE_PHOTO[1] + ".", BODY, SECOND, THIRD],
+            id="first-paragraph-ends-its-sentence",
+        ),
+        pytest.param(
+            [*BBC_HEADER[:-1], "Coast Reporter", *BARE_PHOTO, BODY, SECOND, THIRD],
+            id="not-a-bbc-page",
+        ),
+    ],
+)
+def test_a_name_over_an_unpunctuated_line_elsewhere_is_not_a_photo(lines: list[str]) -> None:
+    page = "\n\n".join(lines)
+    caption = lines[lines.index(BARE_PHOTO[0]) + 1]
+    article = normalise(page)
+    assert article.images == ()
+    assert caption in article.paragraphs
+    assert not {"credit", "caption"} & {line.role for line in segment(page).lines}
+
+
 def test_text_body_returns_headline_and_body_without_boilerplate() -> None:
     page = f"Sign in\nHarbour Bridge To Close For A Year\n{BODY}\nAdvertisement\n{SECOND}\n"
     assert text_body(page.encode()) == "\n\n".join(

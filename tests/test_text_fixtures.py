@@ -39,10 +39,7 @@ TARGET = 0.95
 
 
 #: Known gaps, each with its reason; strict, so a fix makes the test fail until removed here.
-KNOWN_GAPS = {
-    "bbc-1": "a BBC article copy prints an unlabelled credit line above the caption, "
-    "which the normaliser does not read as a photo yet",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def fixture_names() -> list[str]:

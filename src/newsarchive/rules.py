@@ -6,7 +6,11 @@ can edit: ``data/rules.toml`` (generic rules), ``data/profiles/*.toml`` (one pub
 each) and any file given with ``--rules``. How rules are applied stays in code.
 
 A rule file holds ``[[rule]]`` tables; a profile file holds one ``[profile]`` table plus
-its own ``[[rule]]`` tables. Every rule carries ``examples`` it must match and ``keep``
+its own ``[[rule]]`` tables. Besides ``id``, ``name``, ``domains``, ``detect`` and
+``language``, the ``[profile]`` table may hold settings for how the publisher lays out a
+page, each read (and documented) where it is used: ``kicker_above_headline`` and
+``section_label`` (``textheader.assign_header``), ``bare_credit_above_caption``
+(``textheader.lead_photo``). Every rule carries ``examples`` it must match and ``keep``
 lines it must not match; both are checked when the file is loaded, so a bad rule fails
 loudly with its id instead of silently damaging a corpus.
 

@@ -14,8 +14,9 @@ footers). Normalising it is a per-line decision, made in three passes:
    as the article. Lines outside it are dropped with a ``classifier:<reason>`` id, so
    provenance says why even without a rule.
 3. **Structure** (``textheader.py``): the lines just before the body are read by shape
-   and position for section, headline, kicker, dek, bylines and dates; the first
-   paragraph for a dateline.
+   and position for section, headline, kicker, dek, bylines and dates (and, where the
+   profile says its pages print one so, an unlabelled lead photo); the first paragraph
+   for a dateline.
 
 Every non-blank line of the capture ends with exactly one role (see :func:`segment`), so
 removed and kept lines always account for the whole input. What depends on a line alone
@@ -45,6 +46,7 @@ from newsarchive.textheader import (
     assign_header,
     header_lead,
     header_top,
+    lead_photo,
     line_facts,
     meta_lines,
     pair_captions,
@@ -170,6 +172,7 @@ def _line_roles(texts: list[str], rules: RuleSet | None, url: str | None) -> _Ro
             kinds[i] = rule.kind
     pair_captions(texts, roles, reasons)
     _classify_body(texts, roles, reasons, kinds, profile)
+    lead_photo(texts, roles, reasons, profile)
     return _Roles(roles, reasons, profile)
 
 

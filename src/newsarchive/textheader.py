@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 
 from newsarchive import dates, people
 from newsarchive.rules import Profile
-from newsarchive.textlines import GOOD, MENU_SEPARATOR, SENTENCE_END, LineRecord, word_count
+from newsarchive.textlines import (
+    GOOD,
+    MENU_SEPARATOR,
+    SENTENCE_END,
+    TERMINAL,
+    LineRecord,
+    word_count,
+)
 
 # --------------------------------------------------------------------------- structure
 
@@ -174,9 +181,61 @@ def pair_captions(texts: Sequence[str], roles: list[str], reasons: list[str | No
     for i, role in enumerate(roles):
         if role != "credit" or i == 0 or roles[i - 1]:
             continue
-        if 3 <= word_count(texts[i - 1]) <= 60:
+        if _caption_sized(texts[i - 1]):
             roles[i - 1] = "caption"
             reasons[i - 1] = "structure:caption-above-credit"
+
+
+def _caption_sized(text: str) -> bool:
+    """As many words as a photo caption has: a phrase to a few sentences."""
+    return 3 <= word_count(text) <= 60
+
+
+#: Why a header line the header reader could not place was dropped.
+_HEADER_NOISE = "classifier:header-noise"
+#: An unlabelled photo credit: a short name (``Royal Navy``, ``Getty Images``), no punctuation.
+_BARE_CREDIT = re.compile(r"[A-ZÀ-Ý][^\W\d_]*(?: [^\W\d_]+){0,4}")
+
+
+def lead_photo(
+    texts: Sequence[str], roles: list[str], reasons: list[str | None], profile: Profile | None
+) -> None:
+    """Read an unlabelled credit over an unpunctuated caption, between header and body,
+    as the lead photo, on the pages of a profile that prints its photos so
+    (``bare_credit_above_caption``; BBC article copies print ``Royal Navy`` above ``The
+    mine was brought to the surface …`` with neither labelled).
+
+    Without labels the two lines look like a stray header line and a first paragraph, so
+    the pair is taken only where such a photo stands: a header line left unplaced right
+    above the first body line, which ends without sentence punctuation and has more body
+    below it. Everywhere else (in the body, on other publishers' pages) such lines stay
+    as read.
+    """
+    settings = profile.settings if profile is not None else {}
+    if not settings.get("bare_credit_above_caption", False) or "body" not in roles:
+        return
+    caption = roles.index("body")
+    credit = caption - 1
+    if (
+        caption == 0
+        or reasons[credit] != _HEADER_NOISE
+        or roles[caption + 1 : caption + 2] != ["body"]
+        or not _bare_photo(texts[credit], texts[caption])
+    ):
+        return
+    roles[credit], reasons[credit] = "credit", "structure:credit-above-caption"
+    roles[caption], reasons[caption] = "caption", "structure:caption-below-credit"
+
+
+def _bare_photo(credit: str, caption: str) -> bool:
+    """A short name over a caption-sized line that ends without sentence punctuation: how
+    an unlabelled credit and caption look (a first paragraph ends its sentence, or opens
+    a quote with a colon)."""
+    return (
+        _BARE_CREDIT.fullmatch(credit) is not None
+        and _caption_sized(caption)
+        and TERMINAL.search(caption) is None
+    )
 
 
 def header_top(
@@ -304,7 +363,7 @@ def assign_header(
             roles[i] = "byline"
         elif roles[i] == "":
             roles[i] = "body" if i in from_body else "removed"
-            reasons[i] = None if i in from_body else "classifier:header-noise"
+            reasons[i] = None if i in from_body else _HEADER_NOISE
 
 
 def _names_above_date(lines: Sequence[int], texts: Sequence[str], roles: Sequence[str]) -> set[int]:
