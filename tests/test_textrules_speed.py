@@ -13,9 +13,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsarchive import textrules
 from newsarchive.rules import Profile, Rule, RuleSet, default_rules, guard_pattern
 from newsarchive.textrules import line_matcher
 from newsarchive.textscreen import PlainScreen, choices, first_chars, last_chars
@@ -200,3 +202,17 @@ def _cue_texts() -> list[str]:
 )
 def test_overlapping_cue_keys_are_all_found(page: str) -> None:
     assert_cue_keys_found(page)
+
+
+def test_a_full_cache_starts_afresh_without_losing_the_page_being_matched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When a page's new lines overflow the cache, the lines of that page that were already
+    known must still be answered (they once raised KeyError past 50,000 distinct lines)."""
+    monkeypatch.setattr(textrules, "_CACHE_SIZE", 4)
+    ad = rule(0, "ADVERTISEMENT", [])
+    matcher = line_matcher(RuleSet(rules=(ad,)), None)
+    assert matcher.match_all(["ADVERTISEMENT", "one", "two"]) == [ad, None, None]
+    page = ["ADVERTISEMENT", "one", "three", "four"]  # two known lines, two new: overflows
+    assert matcher.match_all(page) == [ad, None, None, None]
+    assert set(matcher.cache) == set(page)

@@ -186,10 +186,13 @@ class LineMatcher:
         """The rule claiming each of ``lines`` (see :meth:`match`): a page's lines in one
         call, most of them a cache lookup."""
         cache = self.cache
-        new = list(filterfalse(cache.__contains__, dict.fromkeys(lines)))
+        distinct = dict.fromkeys(lines)
+        new = list(filterfalse(cache.__contains__, distinct))
         if new:
             if len(cache) + len(new) > _CACHE_SIZE:
+                # Starting afresh forgets this page's known lines too: match them again.
                 cache.clear()
+                new = list(distinct)
             cache.update(zip(new, self._match_new(new), strict=True))
         return list(map(cache.__getitem__, lines))
 
