@@ -9,7 +9,7 @@ import pytest
 
 from newsarchive.errors import NormaliseError
 from newsarchive.models import TEXT, Article, Capture
-from newsarchive.rules import default_rules
+from newsarchive.rules import RuleSet, default_rules
 from newsarchive.text import normalise_text_capture, render_text, segment, split_caption, text_body
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
@@ -232,6 +232,48 @@ def test_a_name_over_an_unpunctuated_line_elsewhere_is_not_a_photo(lines: list[s
     assert article.images == ()
     assert caption in article.paragraphs
     assert not {"credit", "caption"} & {line.role for line in segment(page).lines}
+
+
+#: A BBC article's address: the profile applies whatever the desk line says.
+BBC_URL = "https://www.bbc.co.uk/news/articles/c4ngw1dxe9po"
+
+
+@pytest.mark.parametrize(
+    "desk", ["BBC News, Wales", "BBC News, South West", "Political correspondent, BBC News"]
+)
+def test_bbc_bare_name_over_a_desk_line_under_the_date_is_the_byline(desk: str) -> None:
+    page = "\n\n".join([*BBC_HEADER[:-1], desk, *BARE_PHOTO, BODY, SECOND, THIRD])
+    article = normalise(page, url=BBC_URL)
+    assert article.bylines == ("Gethin Morgan",)
+    assert article.paragraphs == (BODY, SECOND, THIRD)
+    assert article.images[0].credit == BARE_PHOTO[0]
+    roles = {line.text: line.role for line in segment(page, url=BBC_URL).lines}
+    assert roles["Gethin Morgan"] == roles[desk] == "byline"
+
+
+@pytest.mark.parametrize(
+    ("lines", "profiles"),
+    [
+        # people.py reads "Gethin Morgan The Guardian" as a byline: the desk check says no.
+        pytest.param(
+            [*BBC_HEADER[:-1], "The Guardian", *BARE_PHOTO, BODY, SECOND, THIRD],
+            True,
+            id="another-publishers-desk",
+        ),
+        pytest.param([*BBC_HEADER, *BARE_PHOTO, BODY, SECOND, THIRD], False, id="no-profile"),
+        pytest.param(
+            [*BBC_HEADER[:-2], BODY, *BBC_HEADER[-2:], SECOND, THIRD], True, id="inside-the-body"
+        ),
+    ],
+)
+def test_a_name_over_a_desk_line_elsewhere_is_no_byline(lines: list[str], profiles: bool) -> None:
+    page = "\n\n".join(lines)
+    shipped = default_rules()
+    rules = shipped if profiles else RuleSet(shipped.rules)
+    article = normalise_text_capture(make_capture(page.encode(), url=BBC_URL), rules)
+    assert article.profile == ("bbc" if profiles else None)
+    assert article.bylines == ()
+    assert "byline" not in {line.role for line in segment(page, rules, BBC_URL).lines}
 
 
 def test_text_body_returns_headline_and_body_without_boilerplate() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from newsarchive import dates, people
 from newsarchive.rules import Profile
@@ -328,11 +329,16 @@ def assign_header(
     the kicker when the profile says its kickers stand above the headline
     (``kicker_above_headline`` = the fewest words such a kicker has); an all-caps label
     is a kicker. Below it, an all-caps line is the kicker and the first longer line the
-    dek. Header lines left over are dropped, except lines taken from the body run,
-    which return to it.
+    dek. A bare name over the publisher's desk line is a byline, read first (see
+    :func:`_desk_bylines`), so neither line can pass for the headline. Header lines left
+    over are dropped, except lines taken from the body run, which return to it.
     """
     settings = profile.settings if profile is not None else {}
     open_lines = [i for i in header if roles[i] == ""]
+    desk_bylines = _desk_bylines(open_lines, texts, profile)
+    for i in desk_bylines:
+        roles[i] = "byline"
+    open_lines = [i for i in open_lines if i not in desk_bylines]
     kicker_words = int(settings.get("kicker_above_headline", 0))
     headline = _pick_headline(open_lines, from_body, texts, roles)
     if headline is not None:
@@ -364,6 +370,40 @@ def assign_header(
         elif roles[i] == "":
             roles[i] = "body" if i in from_body else "removed"
             reasons[i] = None if i in from_body else _HEADER_NOISE
+
+
+def _desk_bylines(lines: Sequence[int], texts: Sequence[str], profile: Profile | None) -> set[int]:
+    """Those of ``lines`` (unplaced header lines) that are a bare name directly over a
+    desk line of the page's publisher, and that desk line: a byline block (BBC article
+    copies print ``Harriet Quayle`` / ``BBC News, South West`` under the date, where
+    :func:`_names_above_date` does not look).
+
+    The publisher is the profile's ``name``, so pages without a profile have no desk
+    line. The pair must read as a byline (people.py vouches for the name by the
+    publisher after it, and keeps the name only), as ``text._bylines`` reads it; only
+    header lines are looked at, so such a pair in the body stays body.
+    """
+    if profile is None:
+        return set()
+    found: set[int] = set()
+    for name, desk in pairwise(lines):
+        if (
+            desk == name + 1
+            and _opens_or_ends_with(texts[desk], profile.name)
+            and word_count(texts[name]) <= _BARE_NAME_WORDS
+            and people.parse_byline(f"{texts[name]} {texts[desk]}")
+        ):
+            found.update((name, desk))
+    return found
+
+
+def _opens_or_ends_with(text: str, words: str) -> bool:
+    """Whether ``text`` opens or ends with ``words`` as whole words (``BBC News, Cornwall``,
+    ``Political correspondent, BBC News``; not ``BBC Newsround``)."""
+    n = len(words)
+    opens = text.startswith(words) and not text[n : n + 1].isalnum()
+    ends = text.endswith(words) and not text[-n - 1 : -n].isalnum()
+    return opens or ends
 
 
 def _names_above_date(lines: Sequence[int], texts: Sequence[str], roles: Sequence[str]) -> set[int]:
