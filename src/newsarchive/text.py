@@ -56,6 +56,7 @@ from newsarchive.textheader import (
 from newsarchive.textlines import (
     GOOD,
     LINES,
+    LINES_KEPT,
     TERMINAL,
     WORD,
     LineRecord,
@@ -245,10 +246,6 @@ def _drop(
         reasons[i] = prefix + first[k][1]
 
 
-#: Records kept until the store (``textlines.LINES``) starts afresh.
-_LINES_KEPT = 50_000
-
-
 def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
     """The record of each of ``texts`` (distinct line texts), by line text.
 
@@ -263,7 +260,7 @@ def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
 def _line_record(text: str) -> LineRecord:
     """Work out a line's record (its shape, then its header facts) and keep it: what
     depends on a line alone is worked out once per line text (see the module notes)."""
-    if len(LINES) >= _LINES_KEPT:
+    if len(LINES) >= LINES_KEPT:
         LINES.clear()
     shape = line_shape(text)
     found = LINES[text] = shape + line_facts(text, shape[3])

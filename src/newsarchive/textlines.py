@@ -238,6 +238,8 @@ _PENALTIES = {"rule": 0, "teaser": -_TEASER_PENALTY}
 #: when it starts afresh (menus, share bars and footers recur across a publisher's pages).
 #: ``text.py`` fills it, as a record also holds the header reader's facts.
 LINES: dict[str, LineRecord] = {}
+#: Records kept in :data:`LINES` before it starts afresh.
+LINES_KEPT = 50_000
 
 
 def word_count(text: str) -> int:
