@@ -71,7 +71,7 @@ def _found(line: str) -> bool:
 DATE_HINT = re.compile(
     r"(?i)\d{1,4}[./-]\d{1,2}|\d{4}-\d{2}|\b(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t"
     r"|nov|de[cz]|janv|f[ée]v|avr|juin|juil|ao[uû]|d[ée]c|gen|mag|giu|lug|ago|set|ott|dic|ene"
-    r"|abr|märz|heute|today|yesterday|hier|ieri|ayer)"
+    r"|abr|märz|maerz|mrz|jän|heute|today|yesterday|hier|ieri|ayer)"
 )
 BYLINE_JOB = re.compile(
     r"(?i)\b(?:correspondent|reporter|editor|writer|journalist|columnist|critic|producer"

@@ -39,12 +39,13 @@ _DATE_LINE_WORDS = 13
 #: What every printed date has: a month name or a numeric day-month, next to a number.
 #: A cheap screen before dates.py reads the line.
 _DATE_HINT = re.compile(
-    # Month prefixes grouped by first letter (jan feb mär/mar apr mai/may jun jul aug sep
-    # oct/okt nov dec/dez, their French, Italian and Spanish forms, and day words): a
-    # regex tries an alternation one branch after the other at every word start.
+    # Month prefixes grouped by first letter (jan/jän feb mär/mar/maerz/mrz apr mai/may jun
+    # jul aug sep oct/okt nov dec/dez, their French, Italian and Spanish forms, and day
+    # words; every month name dates.py reads opens with one of them): a regex tries an
+    # alternation one branch after the other at every word start.
     r"(?i)\d{1,4}[./-]\d{1,2}|\b(?:a(?:pr|ug|vr|o[uû]|go|br|yer)|d(?:e[cz]|[ée]c|ic)"
-    r"|f(?:eb|[ée]v)|g(?:en|iu)|h(?:eute|ier)|ieri|j(?:an|u[nl]|ui[nl])|lug|m(?:[aä]r|a[iyg])"
-    r"|nov|o(?:[ck]t|tt)|se[pt]|today|yesterday|ene)"
+    r"|f(?:eb|[ée]v)|g(?:en|iu)|h(?:eute|ier)|ieri|j(?:[aä]n|u[nl]|ui[nl])|lug"
+    r"|m(?:[aä]r|a(?:[iyg]|erz)|rz)|nov|o(?:[ck]t|tt)|se[pt]|today|yesterday|ene)"
 )
 #: A word of at least two letters (a headline or section has some; "9:49am, EDT" does not).
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
