@@ -241,13 +241,18 @@ BBC_URL = "https://www.bbc.co.uk/news/articles/c4ngw1dxe9po"
 @pytest.mark.parametrize(
     "desk", ["BBC News, Wales", "BBC News, South West", "Political correspondent, BBC News"]
 )
-def test_bbc_bare_name_over_a_desk_line_under_the_date_is_the_byline(desk: str) -> None:
+@pytest.mark.parametrize("url", [BBC_URL, None], ids=["by-url", "by-desk-line"])
+def test_bbc_bare_name_over_a_desk_line_under_the_date_is_the_byline(
+    desk: str, url: str | None
+) -> None:
+    # Without the address, the desk line itself tells a BBC copy.
     page = "\n\n".join([*BBC_HEADER[:-1], desk, *BARE_PHOTO, BODY, SECOND, THIRD])
-    article = normalise(page, url=BBC_URL)
+    article = normalise(page, url=url)
+    assert article.profile == "bbc"
     assert article.bylines == ("Gethin Morgan",)
     assert article.paragraphs == (BODY, SECOND, THIRD)
     assert article.images[0].credit == BARE_PHOTO[0]
-    roles = {line.text: line.role for line in segment(page, url=BBC_URL).lines}
+    roles = {line.text: line.role for line in segment(page, url=url).lines}
     assert roles["Gethin Morgan"] == roles[desk] == "byline"
 
 
