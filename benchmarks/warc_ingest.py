@@ -24,6 +24,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import json
 import resource
@@ -64,6 +65,8 @@ def generate(folder: Path, size_mb: int, compress: bool) -> tuple[Path, Path, in
 
     warc_path = folder / ("crawl.warc.gz" if compress else "crawl.warc")
     pages_dir = folder / "pages"
+    # A kept --workdir is written afresh on each run, so a re-run measures the same files.
+    shutil.rmtree(pages_dir, ignore_errors=True)
     pages_dir.mkdir()
     count = 0
     with warc_path.open("wb") as handle:
@@ -124,6 +127,16 @@ def phase_ingest(target: Path) -> dict[str, Any]:
     }
 
 
+def iteration_result(records: int, payload: int, start: float) -> dict[str, Any]:
+    """What an iteration phase reports: responses read, time since ``start``, payload, memory."""
+    return {
+        "pages": records,
+        "seconds": time.perf_counter() - start,
+        "payload_mb": payload / 1e6,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 def phase_iterate_warcio(target: Path) -> dict[str, Any]:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -134,12 +147,7 @@ def phase_iterate_warcio(target: Path) -> dict[str, Any]:
             if record.rec_type == "response":
                 payload += len(record.content_stream().read())
                 records += 1
-    return {
-        "pages": records,
-        "seconds": time.perf_counter() - start,
-        "payload_mb": payload / 1e6,
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return iteration_result(records, payload, start)
 
 
 def phase_iterate_fastwarc(target: Path) -> dict[str, Any]:
@@ -156,12 +164,7 @@ def phase_iterate_fastwarc(target: Path) -> dict[str, Any]:
     ):
         payload += len(record.reader.read())
         records += 1
-    return {
-        "pages": records,
-        "seconds": time.perf_counter() - start,
-        "payload_mb": payload / 1e6,
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return iteration_result(records, payload, start)
 
 
 PHASES = {
@@ -220,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         report("HTML-file ingest", html)
         if not args.skip_iterate:
             report("iterate (warcio)", run_child("iterate-warcio", warc_path))
-            report("iterate (fastwarc)", run_child("iterate-fastwarc", warc_path))
+            if importlib.util.find_spec("fastwarc") is None:
+                print("iterate (fastwarc): skipped, not installed (pip install fastwarc)")
+            else:
+                report("iterate (fastwarc)", run_child("iterate-fastwarc", warc_path))
         ratio = (warc["pages"] / warc["seconds"]) / (html["pages"] / html["seconds"])
         print(f"WARC / HTML-file throughput: x{ratio:.3f}")
     finally:
