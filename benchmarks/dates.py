@@ -3,11 +3,13 @@
 Counts, over lines written for this project in five languages, how many dates each parser
 gets exactly right (ISO date, time and zone offset as printed), how many dates it invents on
 body sentences that print none, and how many lines it handles per second.
-Run: ``.venv/bin/python benchmarks/dates.py``.
+Run: ``.venv/bin/python benchmarks/dates.py``; the comparators come with
+``pip install -e '.[bench]'``, and one that is not installed is skipped with a note.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -123,20 +125,38 @@ def best_rate(
     return best
 
 
+def installed(
+    methods: dict[str, Callable[[str, str], str | None]],
+) -> dict[str, Callable[[str, str], str | None]]:
+    """The methods whose library imports, each called once (imports and caches out of the
+    timing); the others are named on stderr."""
+    found = {}
+    for name, method in methods.items():
+        try:
+            method("15 March 2024", "en")
+        except ImportError as error:
+            print(
+                f"{name}: skipped, not installed ({error.name}; pip install -e '.[bench]')",
+                file=sys.stderr,
+            )
+            continue
+        found[name] = method
+    return found
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
-    for method in METHODS.values():  # imports and caches out of the timing
-        method("15 March 2024", "en")
+    methods = installed(METHODS)
     print(f"{'parser':<12}{'exact':>10}{'invented':>10}{'lines/s':>12}")
     every = [(line, lang) for line, lang, _ in DATE_LINES] + NON_DATE_LINES
-    for name, method in METHODS.items():
+    for name, method in methods.items():
         exact = sum(method(line, lang) == want for line, lang, want in DATE_LINES)
         invented = sum(method(line, lang) is not None for line, lang in NON_DATE_LINES)
         rate = best_rate(method, every, rounds=3 if name == "dateparser" else 100)
         print(
             f"{name:<12}{exact:>6}/{len(DATE_LINES)}{invented:>7}/{len(NON_DATE_LINES)}{rate:>12,.0f}"
         )
-    for name, method in METHODS.items():
+    for name, method in methods.items():
         print(f"\n{name} misses:")
         for line, lang, want in DATE_LINES:
             got = method(line, lang)
