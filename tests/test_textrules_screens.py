@@ -1,4 +1,4 @@
-"""The second round of rule-matching screens answers as the plain readings do.
+"""Rule-matching screens (the guard scan, the batch plain screens) answer as the plain readings do.
 
 - The guard scan skips to any character but an ASCII word character and checks a
   character outside ASCII to be ``\\W`` afterwards: it finds the places a scan after
@@ -13,7 +13,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_textrules_speed import assert_matches_in_order, reference, rule
+from test_textrules_matcher import assert_matches_in_order, reference, rule
 
 from newsarchive.rules import RuleSet, trie_pattern
 from newsarchive.textrules import _AFTER_NON_WORD, line_matcher
