@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsarchive.index import WhooshBackend
+from newsarchive.index import WhooshBackend, whoosh_fields
 from newsarchive.index import backend as backend_module
 from newsarchive.index.arrays import Values, WordPositions, _block_values, _in_order, answer
 from newsarchive.index.codec import no_length_bounds_codec_class, pack_blob, pack_numbers
@@ -235,3 +236,28 @@ def test_phrase_order_and_slop() -> None:
     assert _in_order([[3], [5], [6]], 2)  # one word between the first two
     assert not _in_order([[5], [3]], 3)  # the words are in the wrong order
     assert not _in_order([[3], [3]], 2)  # one position cannot hold both words
+
+
+def test_an_empty_segment_hides_no_matches_of_the_next(tmp_path: Path) -> None:
+    # The two-process writer leaves an empty segment when one process got no batch (the
+    # other took them all, seen under load): it starts at the same document number as
+    # the next segment, whose matches the arrays once gave to it, so searches found
+    # nothing. The segment list is built here as that commit builds it.
+    from whoosh.writing import SegmentWriter
+
+    with WhooshBackend(tmp_path) as backend:
+        index = backend._ix
+        writer = index.writer()
+        empty = SegmentWriter(index, _lk=False)._finalize_segment()
+        for n in range(5):
+            writer.add_document(**whoosh_fields(_story(n)))
+        writer.commit(mergetype=lambda _writer, segments: [*segments, empty])
+    with WhooshBackend(tmp_path) as backend:
+        leaves = backend._open_searcher().reader().leaf_readers()
+        assert [(leaf.doc_count_all(), offset) for leaf, offset in leaves] == [(0, 0), (5, 0)]
+        expected, found = both_ways(backend, "harbour OR rain OR strike")
+        assert expected
+        assert_same(expected, found)
+        assert backend.search(SearchOptions(query="harbour OR rain OR strike")).total == len(
+            expected
+        )

@@ -715,9 +715,12 @@ def answer(query: Any, searcher: Any) -> Answer | None:
     if type(searcher.weighting) is not whoosh_module("scoring").BM25F:
         return None
     try:
+        # A segment without documents shares its first number with the next segment, so
+        # it is left out (its matcher matches nothing, see AnsweredQuery.matcher).
         segments = [
             (int(offset), SegmentArrays(leaf, searcher.weighting).evaluate(query))
             for leaf, offset in searcher.leaf_searchers()
+            if leaf.doc_count_all()
         ]
     except Unsupported:
         return None
@@ -741,6 +744,11 @@ def _answered_query_class() -> Any:
             return self.__class__(Answer(child, self.answered.segments))
 
         def matcher(self, searcher: Any, context: Any = None) -> Any:
+            if not searcher.doc_count_all():
+                # A bulk commit whose second writer process got no documents leaves an
+                # empty segment, at the same first number as the next one: its matches
+                # are not that segment's.
+                return whoosh_module("matching").NullMatcher()
             offset = _offset_of(searcher)
             for first, found in self.answered.segments:
                 if first == offset:
