@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from newsarchive import language
+
+if TYPE_CHECKING:
+    from newsarchive._linefeatures import LineFeatures
 
 WORD = re.compile(r"\w+")
 #: Punctuation that separates the words the classifier counts (as whitespace does).
@@ -124,35 +128,113 @@ _CLASS_AND_REASON = operator.itemgetter(0, 1)
 def line_shape(text: str) -> Shape:
     """The context-free class, reason and token and word counts of a line.
 
-    Features are computed in the order the thresholds consult them, and only when one can
-    still change the answer: most lines are short menu entries decided by their length.
+    The optional C extension (``newsarchive._linefeatures``) measures the line where it
+    is built, at a fifth of the cost; Python measures it where it is not, and the few
+    lines the extension hands back (a newline, U+0130 or U+03A3 in them). Either way
+    :func:`_decide` sets the class from the same measures (see :func:`line_features`).
     """
-    # Lower-casing maps no letter to a separator (or back), so the words line up.
-    lowered = _TOKEN.findall(text.lower())
-    words = len(lowered)
-    runs = _word_runs(text, lowered)
+    measured = _measure_in_c(text)
+    return _decide(_Measures(text) if measured is None else measured)
+
+
+def _decide(found: _Measures | LineFeatures) -> Shape:
+    """The class of a line from its measures: the classifier's thresholds, in one place.
+
+    Measures are read in the order the thresholds consult them, each once, and only when
+    one can still change the answer: most lines are short menu entries decided by their
+    length, so Python measures little more of them (:class:`_Measures` is lazy).
+    """
+    words = found.words
+    runs = found.runs
     n = words or 1
-    separators = len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0
+    separators = found.separators
     if separators >= 2 or (separators and words < 12):
         return BAD, "separators", words, runs
-    if words < 15 and sum(map(_LINK_WORDS.__contains__, lowered)) / n >= 0.5:
+    if words < 15 and found.link_words / n >= 0.5:
         return BAD, "link-words", words, runs
     if words < 4:
         return SHORT, "short", words, runs
-    stop_share = sum(map(all_stopwords().__contains__, lowered)) / n
+    stop_share = found.stop_words / n
     if words >= 25 and stop_share >= 0.2:
         return GOOD, "prose", words, runs
-    terminal = TERMINAL.search(text[-_TAIL:]) is not None
+    terminal = found.terminal
     if words >= 12 and terminal and stop_share >= 0.15:
         return GOOD, "sentence", words, runs
     prose_like = words >= 7 and stop_share >= 0.25
     if not (prose_like or terminal):
         return SHORT, "short", words, runs
     # Near-prose only when not mostly capitalised words (a title or a list of names).
-    capitals = sum(map(str.isupper, map(_FIRST_CHAR, _TOKEN.findall(text))))
-    if capitals / n >= 0.6:
+    if found.capitals / n >= 0.6:
         return SHORT, "short", words, runs
     return NEAR, ("short-prose" if prose_like else "short-sentence"), words, runs
+
+
+#: A line's measures, in the order of :func:`line_features`.
+Features = tuple[int, int, int, int, int, bool, int]
+
+
+def line_features(text: str) -> Features:
+    """What the classifier measures of a line, measured in Python: the reference that
+    ``newsarchive._linefeatures.features`` must equal on every line it measures.
+
+    In order: classifier tokens (runs of neither whitespace nor ``_PUNCTUATION``), ``\\w+``
+    runs, :data:`MENU_SEPARATOR` matches, tokens (of the lower-cased line) that are link
+    words, and stop words, whether :data:`TERMINAL` is in the last ``_TAIL`` characters,
+    and tokens (of the line as it is) whose first character is upper case.
+    """
+    found = _Measures(text)
+    return (
+        found.words,
+        found.runs,
+        found.separators,
+        found.link_words,
+        found.stop_words,
+        found.terminal,
+        found.capitals,
+    )
+
+
+class _Measures:
+    """A line's measures in Python, each worked out when it is read (see :func:`_decide`).
+
+    Tokens and runs are always needed, so they are attributes; the rest are properties,
+    read at most once each by the decision.
+    """
+
+    __slots__ = ("_lowered", "_text", "runs", "words")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        # Lower-casing maps no letter to a separator (or back), so the words line up.
+        self._lowered = _TOKEN.findall(text.lower())
+        self.words = len(self._lowered)
+        self.runs = _word_runs(text, self._lowered)
+
+    @property
+    def separators(self) -> int:
+        """Menu separator matches; a line without a separator character has none."""
+        text = self._text
+        return len(MENU_SEPARATOR.findall(text)) if _SEPARATOR_CHAR.search(text) else 0
+
+    @property
+    def link_words(self) -> int:
+        """Tokens of the lower-cased line that are link words."""
+        return sum(map(_LINK_WORDS.__contains__, self._lowered))
+
+    @property
+    def stop_words(self) -> int:
+        """Tokens of the lower-cased line that are stop words of any supported language."""
+        return sum(map(all_stopwords().__contains__, self._lowered))
+
+    @property
+    def terminal(self) -> bool:
+        """Whether the line ends like a sentence (:data:`TERMINAL` in its last characters)."""
+        return TERMINAL.search(self._text[-_TAIL:]) is not None
+
+    @property
+    def capitals(self) -> int:
+        """Tokens of the line as it is whose first character is upper case."""
+        return sum(map(str.isupper, map(_FIRST_CHAR, _TOKEN.findall(self._text))))
 
 
 def settle(classes: list[str]) -> list[str]:
@@ -351,3 +433,19 @@ def all_stopwords() -> frozenset[str]:
         codes = ("en", "fr", "de", "it", "es")
         _STOPWORDS.append(frozenset().union(*(language.stopwords(c) for c in codes)))
     return _STOPWORDS[0]
+
+
+def _not_measured(text: str) -> None:
+    """Stands in for the C extension where it is not built: Python measures every line."""
+
+
+_measure_in_c: Callable[[str], LineFeatures | None]
+try:
+    from newsarchive._linefeatures import configure, features
+except ImportError:  # built only where a C compiler was at install time
+    _measure_in_c = _not_measured
+else:
+    # The C code looks tokens up in its own table of these words, so the data stays here;
+    # it spells out MENU_SEPARATOR and TERMINAL (with _TAIL) itself, and the tests compare.
+    configure(all_stopwords(), _LINK_WORDS, _PUNCTUATION)
+    _measure_in_c = features

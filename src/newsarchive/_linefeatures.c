@@ -1,0 +1,599 @@
+/*
+ * newsarchive._linefeatures: the shape features of a text line, measured in C.
+ *
+ * newsarchive.textlines classifies each distinct line of a text capture from a few
+ * counts: its classifier tokens, \w+ runs, menu separators, link words, stop words,
+ * sentence ending and capitalised tokens. Measuring them with regular expressions and
+ * Python sets was the largest cost of reading a page, so this module measures them in
+ * one pass over the line's code points, creating no object per token. It only measures:
+ * the thresholds stay in Python (textlines._decide), and textlines.line_features is the
+ * Python reference these counts are tested against.
+ *
+ * The word lists and the punctuation that separates tokens are Python data, handed over
+ * once by configure(). The two regular expressions this module mirrors, MENU_SEPARATOR
+ * and TERMINAL (with its tail of _TAIL characters), are spelled out below.
+ *
+ * features() returns None, and Python measures the line instead, when it contains a
+ * code point whose handling a code-point-at-a-time scan does not model:
+ *   - U+0130 (capital I with dot above), whose lower case is two code points, and
+ *     U+03A3 (capital sigma), whose lower case depends on its neighbours (final sigma).
+ *     Every other code point lower-cases, in str.lower(), to the one code point that
+ *     Py_UNICODE_TOLOWER gives (checked over all of Unicode), and no code point changes
+ *     between separator and token character when lower-cased;
+ *   - "\n", since "$" in a pattern also matches just before a final newline.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ character classes */
+
+/* What the scan needs to know of a code point. */
+enum {
+    SPACE = 1,        /* \s in re: Py_UNICODE_ISSPACE */
+    PUNCTUATION = 2,  /* one of the configured punctuation (separates tokens like \s) */
+    WORD_CHAR = 4,    /* \w in re: Py_UNICODE_ISALNUM or "_" */
+    UPPER = 8,        /* str.isupper() of the code point alone: Py_UNICODE_ISUPPER */
+    MENU_BAR = 16,    /* splits a menu between spaces (MENU_SEPARATOR): | • · › » > / */
+    EDGE_BAR = 32,    /* also splits one at a line's edge: | • · › » (not > /) */
+    HANDED_BACK = 64, /* a line holding it is measured in Python (see the notes above) */
+};
+#define SEPARATES (SPACE | PUNCTUATION)
+
+/* Classes and lower case of the first 256 code points, looked up rather than computed
+ * since most lines are made of them. The PUNCTUATION bits are set by configure(). */
+static unsigned char latin1_classes[256];
+static Py_UCS4 latin1_lower[256];
+
+/* Configured punctuation at or above U+0100, searched one by one (there are a dozen). */
+static Py_UCS4 *wide_punctuation;
+static Py_ssize_t wide_punctuation_count;
+
+/* The classes of c, except UPPER above U+00FF, which only a token's first code point
+ * needs (see is_upper). */
+static inline unsigned int
+classes_of(Py_UCS4 c)
+{
+    if (c < 256) {
+        return latin1_classes[c];
+    }
+    if (c == 0x130 || c == 0x3A3) {
+        return HANDED_BACK;
+    }
+    unsigned int found = 0;
+    if (Py_UNICODE_ISSPACE(c)) {
+        found |= SPACE;
+    }
+    for (Py_ssize_t i = 0; i < wide_punctuation_count; i++) {
+        if (wide_punctuation[i] == c) {
+            found |= PUNCTUATION;
+            break;
+        }
+    }
+    if (Py_UNICODE_ISALNUM(c)) { /* "_", the other \w character, is below 256 */
+        found |= WORD_CHAR;
+    }
+    if (c == 0x2022 || c == 0x203A) { /* • › */
+        found |= MENU_BAR | EDGE_BAR;
+    }
+    return found;
+}
+
+static inline int
+is_upper(Py_UCS4 c)
+{
+    return c < 256 ? (latin1_classes[c] & UPPER) != 0 : Py_UNICODE_ISUPPER(c);
+}
+
+static inline Py_UCS4
+to_lower(Py_UCS4 c)
+{
+    return c < 256 ? latin1_lower[c] : Py_UNICODE_TOLOWER(c);
+}
+
+/* Fill the tables of the first 256 code points, all but their PUNCTUATION bits. */
+static void
+init_latin1_tables(void)
+{
+    for (Py_UCS4 c = 0; c < 256; c++) {
+        unsigned char found = 0;
+        if (Py_UNICODE_ISSPACE(c)) {
+            found |= SPACE;
+        }
+        if (Py_UNICODE_ISALNUM(c) || c == '_') {
+            found |= WORD_CHAR;
+        }
+        if (Py_UNICODE_ISUPPER(c)) {
+            found |= UPPER;
+        }
+        if (c == '|' || c == 0xB7 || c == 0xBB) { /* | · » */
+            found |= MENU_BAR | EDGE_BAR;
+        }
+        if (c == '>' || c == '/') {
+            found |= MENU_BAR;
+        }
+        if (c == '\n') {
+            found |= HANDED_BACK;
+        }
+        latin1_classes[c] = found;
+        latin1_lower[c] = Py_UNICODE_TOLOWER(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ word table */
+
+/* The kinds of a configured word (a word may be both). */
+enum { STOP_WORD = 1, LINK_WORD = 2 };
+
+/* One slot of an open-addressing hash table of the configured words, keyed by their code
+ * points; a slot with length 0 is empty (the empty word is never stored). */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start;  /* offset of the word's code points in word_pool */
+    Py_ssize_t length; /* in code points */
+    unsigned int kinds;
+} WordSlot;
+
+static WordSlot *word_slots;
+static size_t word_mask; /* slot count - 1, the slot count being a power of two */
+static Py_UCS4 *word_pool;
+/* The longest configured word: a longer token is no word, and is not looked up. */
+static Py_ssize_t longest_word;
+/* The lower-cased code points of the token being scanned, up to longest_word of them. */
+static Py_UCS4 *token_buffer;
+
+/* FNV-1a over the code points, then the high bits folded into the low ones that pick a
+ * slot (FNV's low bits depend only on its input's low bits). */
+static uint64_t
+hash_code_points(const Py_UCS4 *points, Py_ssize_t length)
+{
+    uint64_t hash = 14695981039346656037ULL;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        hash ^= points[i];
+        hash *= 1099511628211ULL;
+    }
+    return hash ^ (hash >> 32);
+}
+
+/* The slot holding this word, or the empty slot where it would go. */
+static WordSlot *
+find_slot(WordSlot *slots, size_t mask, const Py_UCS4 *pool, const Py_UCS4 *points,
+          Py_ssize_t length, uint64_t hash)
+{
+    size_t index = (size_t)hash & mask;
+    for (;;) {
+        WordSlot *slot = &slots[index];
+        if (slot->length == 0) {
+            return slot;
+        }
+        if (slot->hash == hash && slot->length == length &&
+            memcmp(pool + slot->start, points, (size_t)length * sizeof(Py_UCS4)) == 0) {
+            return slot;
+        }
+        index = (index + 1) & mask;
+    }
+}
+
+/* The kinds of the lower-cased token in token_buffer (0 for no configured word). */
+static unsigned int
+token_kinds(Py_ssize_t length)
+{
+    uint64_t hash = hash_code_points(token_buffer, length);
+    return find_slot(word_slots, word_mask, word_pool, token_buffer, length, hash)->kinds;
+}
+
+static void
+free_configuration(void)
+{
+    PyMem_Free(word_slots);
+    PyMem_Free(word_pool);
+    PyMem_Free(token_buffer);
+    PyMem_Free(wide_punctuation);
+    word_slots = NULL;
+    word_pool = NULL;
+    token_buffer = NULL;
+    wide_punctuation = NULL;
+    word_mask = 0;
+    longest_word = 0;
+    wide_punctuation_count = 0;
+    for (int c = 0; c < 256; c++) {
+        latin1_classes[c] &= (unsigned char)~PUNCTUATION;
+    }
+}
+
+/* Store each str of `words` (a list) in the table with `kind`, its code points appended
+ * to the pool at *used. */
+static int
+add_words(PyObject *words, unsigned int kind, WordSlot *slots, size_t mask, Py_UCS4 *pool,
+          Py_ssize_t *used)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        if (length == 0) {
+            continue;
+        }
+        Py_UCS4 *points = pool + *used;
+        if (PyUnicode_AsUCS4(word, points, length, 0) == NULL) {
+            return -1;
+        }
+        uint64_t hash = hash_code_points(points, length);
+        WordSlot *slot = find_slot(slots, mask, pool, points, length, hash);
+        if (slot->length == 0) {
+            slot->hash = hash;
+            slot->start = *used;
+            slot->length = length;
+            *used += length;
+        }
+        slot->kinds |= kind;
+    }
+    return 0;
+}
+
+/* A new list of the items of `iterable`, all of them str, adding their number and code
+ * points to *count and *points and raising *longest to the longest; NULL with an
+ * exception set otherwise. */
+static PyObject *
+list_of_words(PyObject *iterable, Py_ssize_t *count, Py_ssize_t *points, Py_ssize_t *longest)
+{
+    PyObject *words = PySequence_List(iterable);
+    if (words == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_Format(PyExc_TypeError, "words must be str, not %.100s",
+                         Py_TYPE(word)->tp_name);
+            Py_DECREF(words);
+            return NULL;
+        }
+        if (PyUnicode_READY(word) < 0) {
+            Py_DECREF(words);
+            return NULL;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        *points += length;
+        if (length > *longest) {
+            *longest = length;
+        }
+    }
+    *count += PyList_GET_SIZE(words);
+    return words;
+}
+
+/* Build the word table from the two lists of words (of `count` words and `points` code
+ * points in all, none longer than longest_word). */
+static int
+build_word_table(PyObject *stop_words, PyObject *link_words, Py_ssize_t count,
+                 Py_ssize_t points)
+{
+    size_t slots = 8;
+    while (slots < 2 * (size_t)count) { /* at most half full: short probe runs */
+        slots *= 2;
+    }
+    word_slots = PyMem_Calloc(slots, sizeof(WordSlot));
+    word_pool = PyMem_Calloc((size_t)points + 1, sizeof(Py_UCS4));
+    token_buffer = PyMem_Calloc((size_t)longest_word + 1, sizeof(Py_UCS4));
+    if (word_slots == NULL || word_pool == NULL || token_buffer == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    word_mask = slots - 1;
+    Py_ssize_t used = 0;
+    if (add_words(stop_words, STOP_WORD, word_slots, word_mask, word_pool, &used) < 0 ||
+        add_words(link_words, LINK_WORD, word_slots, word_mask, word_pool, &used) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* Mark the code points of `punctuation` as separating tokens. */
+static int
+set_punctuation(PyObject *punctuation)
+{
+    if (PyUnicode_READY(punctuation) < 0) {
+        return -1;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(punctuation);
+    wide_punctuation = PyMem_Calloc((size_t)length + 1, sizeof(Py_UCS4));
+    if (wide_punctuation == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(punctuation, i);
+        if (c < 256) {
+            latin1_classes[c] |= PUNCTUATION;
+        }
+        else {
+            wide_punctuation[wide_punctuation_count++] = c;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(configure_doc,
+"configure(stop_words, link_words, punctuation, /)\n--\n\n"
+"Set the words features() counts (any iterables of str) and the characters that,\n"
+"besides whitespace, separate tokens (a str). Replaces any earlier configuration.");
+
+static PyObject *
+configure(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "configure() takes 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "punctuation must be a str");
+        return NULL;
+    }
+    /* Listing the words may run Python code (an iterable's), so it is done first, while
+     * the configuration in force is intact; a failure there leaves it in force. */
+    Py_ssize_t count = 0, points = 0, longest = 0;
+    PyObject *stop_words = list_of_words(args[0], &count, &points, &longest);
+    PyObject *link_words =
+        stop_words ? list_of_words(args[1], &count, &points, &longest) : NULL;
+    if (link_words == NULL) {
+        Py_XDECREF(stop_words);
+        return NULL;
+    }
+    free_configuration();
+    longest_word = longest;
+    int failed = build_word_table(stop_words, link_words, count, points) < 0 ||
+                 set_punctuation(args[2]) < 0;
+    Py_DECREF(stop_words);
+    Py_DECREF(link_words);
+    if (failed) {
+        free_configuration(); /* features() then refuses to run rather than half-work */
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* --------------------------------------------------------------------------- features */
+
+/* The code point at i of a str's data (of PyUnicode kind `kind`). */
+static inline Py_UCS4
+at(int kind, const void *data, Py_ssize_t i)
+{
+    return PyUnicode_READ(kind, data, i);
+}
+
+/* The counts of one scan over a line. */
+typedef struct {
+    Py_ssize_t words, runs, link_words, stop_words, capitals;
+    int menu_bars; /* whether any character of MENU_SEPARATOR's classes occurs */
+} Counts;
+
+/* Count the tokens, \w+ runs, link and stop words and capitalised tokens of a line in one
+ * pass; 0 when the line holds a code point that Python must handle (HANDED_BACK). A token
+ * is looked up once it ends, from its lower-cased code points in token_buffer. */
+static int
+scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
+{
+    Py_ssize_t length = -1; /* of the current token; -1 between tokens */
+    int in_run = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        /* One step past the end, as a separator, ends the last token. */
+        Py_UCS4 c = i < n ? at(kind, data, i) : ' ';
+        unsigned int classes = classes_of(c);
+        if (classes & HANDED_BACK) {
+            return 0;
+        }
+        counts->menu_bars |= (classes & MENU_BAR) != 0;
+        if (classes & WORD_CHAR) {
+            counts->runs += !in_run;
+            in_run = 1;
+        }
+        else {
+            in_run = 0;
+        }
+        if (classes & SEPARATES) {
+            if (length > 0 && length <= longest_word) {
+                unsigned int found = token_kinds(length);
+                counts->stop_words += (found & STOP_WORD) != 0;
+                counts->link_words += (found & LINK_WORD) != 0;
+            }
+            length = -1;
+            continue;
+        }
+        if (length < 0) {
+            counts->words++;
+            counts->capitals += is_upper(c);
+            length = 0;
+        }
+        if (length < longest_word) {
+            token_buffer[length] = to_lower(c);
+        }
+        length++;
+    }
+    return 1;
+}
+
+/* The number of MENU_SEPARATOR matches in the line, as len(re.findall) counts them:
+ * non-overlapping, left to right, the alternatives tried in order at each position:
+ *     \s[|•·›»>/]\s   |   \s[|•·›»]$   |   ^[|•·›»]\s
+ * The line has no newline, so "$" is its end. */
+static Py_ssize_t
+count_separators(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t count = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = at(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c) && i + 1 < n) {
+            unsigned int bar = classes_of(at(kind, data, i + 1));
+            if (i + 2 < n && (bar & MENU_BAR) && Py_UNICODE_ISSPACE(at(kind, data, i + 2))) {
+                count++;
+                i += 3;
+                continue;
+            }
+            if (i + 2 == n && (bar & EDGE_BAR)) {
+                count++;
+                i += 2;
+                continue;
+            }
+        }
+        else if (i == 0 && n > 1 && (classes_of(c) & EDGE_BAR) &&
+                 Py_UNICODE_ISSPACE(at(kind, data, 1))) {
+            count++;
+            i += 2;
+            continue;
+        }
+        i++;
+    }
+    return count;
+}
+
+/* Characters TERMINAL's pattern reads: [.!?…:;] then any of ["'”’»)\]], then the end. */
+static int
+is_sentence_stop(Py_UCS4 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ':' || c == ';';
+}
+
+static int
+is_closer(Py_UCS4 c)
+{
+    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ')' ||
+           c == ']';
+}
+
+/* The last characters TERMINAL is searched in (textlines._TAIL). */
+#define TAIL 6
+
+/* Whether TERMINAL.search(line[-TAIL:]) finds a match: some stop character in the tail
+ * followed only by closers up to the end (the line has no newline, so "$" is its end).
+ * Stops and closers are distinct, so the one candidate stop is the character before the
+ * closers that end the line. */
+static int
+ends_like_sentence(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t first = n > TAIL ? n - TAIL : 0;
+    Py_ssize_t end = n;
+    while (end > first && is_closer(at(kind, data, end - 1))) {
+        end--;
+    }
+    return end > first && is_sentence_stop(at(kind, data, end - 1));
+}
+
+static PyTypeObject *LineFeaturesType;
+
+static PyStructSequence_Field line_features_fields[] = {
+    {"words", "classifier tokens: runs of neither whitespace nor punctuation"},
+    {"runs", "\\w+ runs"},
+    {"separators", "MENU_SEPARATOR matches"},
+    {"link_words", "tokens that are link words (lower-cased)"},
+    {"stop_words", "tokens that are stop words (lower-cased)"},
+    {"terminal", "whether the line ends like a sentence (TERMINAL in its tail)"},
+    {"capitals", "tokens whose first character is upper case"},
+    {NULL, NULL},
+};
+
+static PyStructSequence_Desc line_features_desc = {
+    "newsarchive._linefeatures.LineFeatures",
+    "What the line classifier measures of a line (textlines.line_features' tuple).",
+    line_features_fields,
+    7,
+};
+
+/* A LineFeatures of the measured values, in the order of line_features_fields. */
+static PyObject *
+new_line_features(const Counts *counts, Py_ssize_t separators, int terminal)
+{
+    PyObject *result = PyStructSequence_New(LineFeaturesType);
+    if (result == NULL) {
+        return NULL;
+    }
+    PyObject *values[7] = {
+        PyLong_FromSsize_t(counts->words),
+        PyLong_FromSsize_t(counts->runs),
+        PyLong_FromSsize_t(separators),
+        PyLong_FromSsize_t(counts->link_words),
+        PyLong_FromSsize_t(counts->stop_words),
+        PyBool_FromLong(terminal),
+        PyLong_FromSsize_t(counts->capitals),
+    };
+    int failed = 0;
+    for (Py_ssize_t i = 0; i < 7; i++) {
+        failed |= values[i] == NULL;
+        PyStructSequence_SetItem(result, i, values[i]); /* steals; NULL is cleared */
+    }
+    if (failed) {
+        Py_DECREF(result); /* releases the values that were made */
+        return NULL;
+    }
+    return result;
+}
+
+PyDoc_STRVAR(features_doc,
+"features(text, /)\n--\n\n"
+"The LineFeatures of a line, or None when Python must measure it (the line holds a\n"
+"newline, U+0130 or U+03A3). configure() must have been called.");
+
+static PyObject *
+features(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "features() takes a str, not %.100s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (word_slots == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "features() before configure()");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Counts counts = {0};
+    if (!scan(kind, data, n, &counts)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t separators = counts.menu_bars ? count_separators(kind, data, n) : 0;
+    return new_line_features(&counts, separators, ends_like_sentence(kind, data, n));
+}
+
+/* ----------------------------------------------------------------------------- module */
+
+static PyMethodDef methods[] = {
+    {"configure", (PyCFunction)(void (*)(void))configure, METH_FASTCALL, configure_doc},
+    {"features", features, METH_O, features_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef linefeatures_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "newsarchive._linefeatures",
+    .m_doc = "A text line's shape features for newsarchive.textlines, measured in C.",
+    /* The configuration and the LineFeatures type are this process's, kept until it
+     * exits: a single-phase module can be imported again from its cached copy without
+     * PyInit running, so nothing of them is freed with a module object. */
+    .m_size = -1,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC
+PyInit__linefeatures(void)
+{
+    PyObject *module = PyModule_Create(&linefeatures_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    if (LineFeaturesType == NULL) { /* the first time only: configure() may have run */
+        init_latin1_tables();
+        LineFeaturesType = PyStructSequence_NewType(&line_features_desc);
+    }
+    if (LineFeaturesType == NULL ||
+        PyModule_AddObjectRef(module, "LineFeatures", (PyObject *)LineFeaturesType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
