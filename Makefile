@@ -12,8 +12,8 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The C extension is built by the install, so a change to it installs again.
-$(STAMP): pyproject.toml setup.py src/newsarchive/_linefeatures.c | $(BIN)/python
+# The C extensions are built by the install, so a change to one installs again.
+$(STAMP): pyproject.toml setup.py $(wildcard src/newsarchive/*.c) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

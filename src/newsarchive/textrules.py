@@ -3,7 +3,9 @@
 The rules themselves are data (``rules.py``); this module applies them to page text fast:
 screens read off the patterns (``textscreen.py``), guard words found over all of a page's
 new lines at once, a cache of lines already seen, and profile detection by cues searched
-once over the page, after one scan for the text they need.
+once over the page, after one scan for the text they need. The scans for guard words and
+cue keys are regexes, or, where the C extension ``_wordtrie`` was built, a compiled trie
+finding the same in one pass.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, compress, count, filterfalse
+from typing import TYPE_CHECKING
 
 from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
 from newsarchive.textscreen import (
@@ -22,6 +25,25 @@ from newsarchive.textscreen import (
     opening_pairs,
     required_text,
 )
+
+if TYPE_CHECKING:
+    from newsarchive._wordtrie import WordTrie
+
+
+def _compiled_trie() -> type[WordTrie] | None:
+    """The C trie of words (``_wordtrie.c``), or ``None`` where it was not built (it is
+    optional, for a machine without a C compiler): the regex scans it stands in for
+    then run, and find the same."""
+    try:
+        from newsarchive._wordtrie import WordTrie
+    except ImportError:
+        return None
+    return WordTrie
+
+
+#: What guard and cue-key scans are built with: the C trie where built, else ``None``
+#: for the regexes (which tests set, to compare the two).
+_TRIE = _compiled_trie()
 
 # --------------------------------------------------------------------------- rule matching
 
@@ -69,6 +91,7 @@ class _GuardScan:
     others every place a guard opening with punctuation starts (:func:`_opening_scans`);
     each place is then given to the line it falls in, and to each matcher as its longest
     word there that ends within the line, unless that matcher's previous word covers it.
+    Where the C trie is built, two trie scans find the same places (:attr:`tries`).
     """
 
     def __init__(self, matchers: Sequence[tuple[dict[str, int], int]]) -> None:
@@ -77,8 +100,14 @@ class _GuardScan:
         words = sorted({w for guarded_by, _ in matchers for w in guarded_by if w})
         wordy = [w for w in words if w[:1].isalnum()]
         other = [w for w in words if not w[:1].isalnum()]
-        self.scans = [re.compile(_AFTER_NON_WORD.format(trie_pattern(wordy)))] if wordy else []
-        self.scans.extend(_opening_scans(other))
+        #: The word-like guards' trie (scanned after non-word characters only) and the
+        #: others' trie; else (``None``) the regex scans.
+        self.tries = (_TRIE(wordy), _TRIE(other)) if _TRIE is not None else None
+        self.scans: list[re.Pattern[str]] = []
+        if self.tries is None:
+            if wordy:
+                self.scans.append(re.compile(_AFTER_NON_WORD.format(trie_pattern(wordy))))
+            self.scans.extend(_opening_scans(other))
         #: Per word found: per matcher (its slot), the bits of each of its words the found
         #: word starts with, longest first.
         self.options: dict[str, list[tuple[int, list[tuple[int, int]]]]] = {}
@@ -113,9 +142,22 @@ class _GuardScan:
         return found
 
     def _places(self, text: str) -> list[tuple[int, str]]:
-        """Where in ``text`` some guard word starts, with the longest one there, in order."""
-        places = [(m.start(1), m.group(1)) for scan in self.scans for m in scan.finditer(text)]
-        if len(self.scans) > 1:
+        """Where in ``text`` some guard word starts, with the longest one there, in order.
+
+        Scans never find the same place, since their words open with different
+        characters (alphanumeric or not, one opening per :func:`_opening_scans` scan):
+        sorting their places orders them by place alone.
+        """
+        if self.tries is None:
+            places = [(m.start(1), m.group(1)) for scan in self.scans for m in scan.finditer(text)]
+            if len(self.scans) > 1:
+                places.sort()
+            return places
+        wordy, other = self.tries
+        places = wordy.places(text, after_non_word=True)
+        opening = other.places(text)
+        if opening:
+            places += opening
             places.sort()
         return places
 
@@ -299,21 +341,31 @@ class _CueKeys:
     """The cue keys a page holds, found in one scan instead of one ``in`` per cue.
 
     The scan stops only at characters keys open with (capitals and punctuation, mostly),
-    and finds keys overlapping one another too (:func:`_every_place`).
+    and finds keys overlapping one another too (:func:`_every_place`); the C trie, where
+    built, finds the same.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
         words = sorted({key for key in keys if key})
-        self.scan = _every_place(words) if words else None
+        self.trie = _TRIE(words) if _TRIE is not None else None
+        self.scan = _every_place(words) if words and self.trie is None else None
         self.within = {found: {word for word in words if found.startswith(word)} for found in words}
 
     def found_in(self, page: str) -> set[str]:
         """The keys found in ``page``, and "" (the key of a cue without one)."""
         found = {""}
-        if self.scan is not None:
-            for longest in set(self.scan.findall(page)):
-                found |= self.within[longest]
+        for longest in self._longest(page):
+            found |= self.within[longest]
         return found
+
+    def _longest(self, page: str) -> set[str]:
+        """The longest key at each place of ``page`` where one starts (a key found there
+        means each key it starts with is found too)."""
+        if self.trie is not None:
+            return {word for _, word in self.trie.places(page)}
+        if self.scan is not None:
+            return set(self.scan.findall(page))
+        return set()
 
 
 #: Lines read for profile cues at each end of a long page.
