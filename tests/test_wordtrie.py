@@ -9,6 +9,7 @@ and through the line matcher and profile detection built either way.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tracemalloc
@@ -33,11 +34,16 @@ from newsarchive.textrules import (
     line_matcher,
 )
 
-wordtrie = pytest.importorskip(
-    "newsarchive._wordtrie",
-    reason="the C extension _wordtrie is not built (no C compiler at install): "
-    "the regex scans run alone, so there is nothing to compare them with",
-)
+try:
+    from newsarchive import _wordtrie as wordtrie
+except ImportError:
+    if os.environ.get("CI"):  # CI has a C compiler: a missing extension is a broken build
+        raise
+    pytest.skip(
+        "the C extension _wordtrie is not built (no C compiler at install): "
+        "the regex scans run alone, so there is nothing to compare them with",
+        allow_module_level=True,
+    )
 WordTrie = wordtrie.WordTrie
 
 ROOT = Path(__file__).resolve().parent.parent
