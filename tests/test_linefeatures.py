@@ -13,19 +13,27 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive import textlines
+from newsarchive import dates, textheader, textlines
 from newsarchive.encoding import clean_text, decode_bytes
 from newsarchive.textlines import (
     _LINK_WORDS,
     _PUNCTUATION,
+    ALL_HINTS,
+    BAR_HINT,
+    BYLINE_JOB_HINT,
+    COMMA_HINT,
+    JOB_HINT,
     MENU_SEPARATOR,
+    OPENING_HINT,
     TERMINAL,
+    YEAR_HINT,
     all_stopwords,
     line_features,
     line_shape,
@@ -60,11 +68,36 @@ WORDS = st.sampled_from(
 
 
 def assert_same_features(text: str) -> None:
-    """The C measure of ``text`` is the Python one, or it is handed back as documented."""
+    """The C measure of ``text`` is the Python one, or it is handed back as documented;
+    and its hints are those of the header reader's patterns (see :func:`assert_hints`)."""
     found = _linefeatures.features(text)
     assert (found is None) == bool(HANDED_BACK.intersection(text)), repr(text)
     if found is not None:
         assert tuple(found) == line_features(text), repr(text)
+        assert_hints(text, found.hints, found.runs)
+
+
+#: Lines of more ``\w`` runs than this get every hint unread (HINTED_RUNS in the C code).
+HINTED_RUNS = 16
+
+
+def assert_hints(text: str, hints: int, runs: int) -> None:
+    """Each hint a line lacks is a pattern of the header reader that finds nothing in it
+    (what lets ``textheader.line_facts`` skip the pattern). The year, the comma and the bar
+    are read exactly, and the lines with more runs than are read get every hint."""
+    if runs > HINTED_RUNS:
+        assert hints == ALL_HINTS, repr(text)
+        return
+    assert bool(hints & YEAR_HINT) == dates.has_year(text), repr(text)
+    assert bool(hints & COMMA_HINT) == bool(textheader._AFTER_COMMA.search(text)), repr(text)
+    assert bool(hints & BAR_HINT) == ("|" in text), repr(text)
+    if not hints & OPENING_HINT:
+        assert not textheader._BYLINE_WORD.match(text), repr(text)
+        assert not textheader.BYLINE_START.match(text), repr(text)
+    if not hints & JOB_HINT:
+        assert not textheader._JOB_TITLE.search(text), repr(text)
+    if not hints & BYLINE_JOB_HINT:
+        assert not textheader._BYLINE_JOB.search(text), repr(text)
 
 
 def fixture_lines() -> list[str]:
@@ -186,6 +219,64 @@ def test_a_menu_line_is_measured() -> None:
     assert found is not None
     assert tuple(found) == (6, 6, 4, 5, 2, True, 4)
     assert (found.words, found.separators, found.stop_words, found.capitals) == (6, 4, 2, 4)
+
+
+def test_the_hint_bits_are_the_extensions() -> None:
+    assert (YEAR_HINT, COMMA_HINT, OPENING_HINT, JOB_HINT, BYLINE_JOB_HINT, BAR_HINT) == (
+        _linefeatures.YEAR_HINT,
+        _linefeatures.COMMA_HINT,
+        _linefeatures.OPENING_HINT,
+        _linefeatures.JOB_HINT,
+        _linefeatures.BYLINE_JOB_HINT,
+        _linefeatures.BAR_HINT,
+    )
+
+
+#: Every word the hinted patterns look for, in each case and with each code point that
+#: re's IGNORECASE matches to one of its letters (İ and ı to i, ſ to s, K to k).
+PATTERN_WORDS = sorted(
+    {
+        spelled
+        for pattern in (
+            textheader._JOB_TITLE,
+            textheader._BYLINE_JOB,
+            textheader._BYLINE_WORD,
+            textheader.BYLINE_START,
+        )
+        for word in re.findall(r"[^\W\d_]{2,}", pattern.pattern.replace("(?i)", ""))
+        for spelled in (
+            word,
+            word.upper(),
+            word.title(),
+            word.replace("i", "ı"),
+            word.replace("s", "ſ"),
+            word.replace("k", "\u212a"),
+        )
+    }
+)
+
+
+def test_every_word_of_the_hinted_patterns_has_its_hint() -> None:
+    """A pattern's word alone, as a line's first word, after a word and inside one: the
+    line has the pattern's hint whenever the pattern finds the word."""
+    for word in PATTERN_WORDS:
+        for line in (word, f"{word} X", f"Anna {word}", f"x{word}", f"{word}_", f"3 {word}."):
+            assert_same_features(line)
+
+
+#: Pieces of the lines the hints are read in: years and near misses, commas, bars, the
+#: words of the hinted patterns, non-ASCII digits and spaces.
+HINT_PIECES = st.one_of(
+    st.sampled_from(PATTERN_WORDS),
+    st.sampled_from(["19", "20", "2024", "1999", "20٢4", "٢٠٢4", "1 9", "2-0", "x"]),
+    st.text(alphabet=",|  \u00a0\t0129٣_-.ıſ\u212aİ", max_size=4),
+)
+
+
+@given(st.lists(HINT_PIECES, max_size=20))
+def test_lines_of_hinted_pieces_have_the_patterns_hints(pieces: list[str]) -> None:
+    assert_same_features(" ".join(pieces))
+    assert_same_features("".join(pieces))
 
 
 def test_features_refuse_what_is_not_a_str() -> None:

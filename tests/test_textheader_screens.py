@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from newsarchive import dates, people, textheader
 from newsarchive.people import parse_byline
 from newsarchive.text import _line_records
-from newsarchive.textlines import SENTENCE_END, word_count
+from newsarchive.textlines import SENTENCE_END, line_measures, word_count
 
 CAPTURES = Path(__file__).parent / "data" / "captures"
 #: Every non-blank line of the fixture captures, stripped, once.
@@ -107,8 +107,13 @@ def _reference_kind(text: str) -> str | None:
 
 
 def _facts_agree(line: str) -> bool:
+    """The facts of the plain reading, read with every pattern and with the patterns the
+    line's hints leave (the C measure's, where it is built)."""
     job = word_count(line) <= 4 and JOB_TITLE.search(line) is not None
-    return textheader.line_facts(line, word_count(line)) == (_reference_kind(line), job)
+    expected = (_reference_kind(line), job)
+    measured = line_measures(line)
+    hinted = textheader.line_facts(line, measured.runs, measured.hints)
+    return textheader.line_facts(line, word_count(line)) == hinted == expected
 
 
 def test_line_facts_agree_with_the_plain_reading_on_the_fixture_lines() -> None:

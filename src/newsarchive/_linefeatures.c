@@ -21,6 +21,12 @@
  *     Py_UNICODE_TOLOWER gives (checked over all of Unicode), and no code point changes
  *     between separator and token character when lower-cased;
  *   - "\n", since "$" in a pattern also matches just before a final newline.
+ *
+ * Beside the counts, a line's hints (LineFeatures.hints, not part of the tuple) tell the
+ * header reader (textheader.line_facts) which of its patterns may find something in the
+ * line, read in the same pass: each hint is a necessary condition of its pattern, so a
+ * line without it is not searched, and a line with it is (the patterns decide). A line
+ * Python measures has every hint (textlines.ALL_HINTS).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -45,6 +51,55 @@ enum {
  * since most lines are made of them. The PUNCTUATION bits are set by configure(). */
 static unsigned char latin1_classes[256];
 static Py_UCS4 latin1_lower[256];
+
+/* The hint bits (textlines.*_HINT, which the tests compare with the module's constants). */
+enum {
+    YEAR_HINT = 1,        /* (?:19|20)\d\d: dates.has_year */
+    COMMA_HINT = 2,       /* ,\s*\S: a comma with more than whitespace after it */
+    OPENING_HINT = 4,     /* the line opens with two letters a byline word opens with */
+    JOB_HINT = 8,         /* a \w run opens with three letters a job title opens with */
+    BYLINE_JOB_HINT = 16, /* ... that a byline's job title (a subset) opens with */
+    BAR_HINT = 32,        /* a "|" */
+};
+
+/* What the case-insensitive patterns of the header reader read as an ASCII letter: its
+ * index (0 for a), or -1. Besides the letters in both cases, re's IGNORECASE matches
+ * U+0130 and U+0131 to i, U+017F to s and U+212A to k (checked over all of Unicode). */
+static inline int
+folded_letter(Py_UCS4 c)
+{
+    if (c < 128) {
+        Py_UCS4 lower = c | 0x20;
+        return lower >= 'a' && lower <= 'z' ? (int)(lower - 'a') : -1;
+    }
+    switch (c) {
+    case 0x130:
+    case 0x131:
+        return 'i' - 'a';
+    case 0x17F:
+        return 's' - 'a';
+    case 0x212A:
+        return 'k' - 'a';
+    default:
+        return -1;
+    }
+}
+
+/* The first three letters of textheader._JOB_TITLE's words (the first fourteen are those
+ * of its _BYLINE_JOB), and the first two of _BYLINE_WORD's: the tests check every word
+ * of the patterns against them. */
+static const char *const job_openings[] = {
+    "cor", "col", "con", "cri", "rep", "red", "edi", "wri", "jou", "pro", "ana", "kor",
+    "gio", "per", "sta", "chi", "env", "inv",
+};
+#define BYLINE_JOB_OPENINGS 14
+static const char *const byline_word_openings[] = {
+    "by", "vo", "pa", "di", "po", "de", "do", "av", "te",
+};
+/* The hints of each three-letter opening, and whether each two-letter one opens a line
+ * like a byline word, by folded_letter indices. */
+static unsigned char job_hints[26][26][26];
+static unsigned char byline_word_opening[26][26];
 
 /* Configured punctuation at or above U+0100, searched one by one (there are a dozen). */
 static Py_UCS4 *wide_punctuation;
@@ -90,6 +145,21 @@ static inline Py_UCS4
 to_lower(Py_UCS4 c)
 {
     return c < 256 ? latin1_lower[c] : Py_UNICODE_TOLOWER(c);
+}
+
+/* Fill the tables of the openings the hints look for. */
+static void
+init_opening_tables(void)
+{
+    for (size_t i = 0; i < sizeof(job_openings) / sizeof(*job_openings); i++) {
+        const char *w = job_openings[i];
+        job_hints[w[0] - 'a'][w[1] - 'a'][w[2] - 'a'] =
+            JOB_HINT | (i < BYLINE_JOB_OPENINGS ? BYLINE_JOB_HINT : 0);
+    }
+    for (size_t i = 0; i < sizeof(byline_word_openings) / sizeof(*byline_word_openings); i++) {
+        const char *w = byline_word_openings[i];
+        byline_word_opening[w[0] - 'a'][w[1] - 'a'] = 1;
+    }
 }
 
 /* Fill the tables of the first 256 code points, all but their PUNCTUATION bits. */
@@ -366,13 +436,16 @@ at(int kind, const void *data, Py_ssize_t i)
 typedef struct {
     Py_ssize_t words, runs, link_words, stop_words, capitals;
     int menu_bars; /* whether any character of MENU_SEPARATOR's classes occurs */
+    unsigned int hints;
 } Counts;
 
 /* Count the tokens, \w+ runs, link and stop words and capitalised tokens of a line in one
  * pass; 0 when the line holds a code point that Python must handle (HANDED_BACK). A token
- * is looked up once it ends, from its lower-cased code points in token_buffer. */
-static int
-scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
+ * is looked up once it ends, from its lower-cased code points in token_buffer. Inlined
+ * for each str kind by scan(), so that reading a code point is not a switch on the kind
+ * (as the other passes over a line are). */
+static inline __attribute__((always_inline)) int
+scan_kind(const int kind, const void *data, Py_ssize_t n, Counts *counts)
 {
     Py_ssize_t length = -1; /* of the current token; -1 between tokens */
     int in_run = 0;
@@ -411,6 +484,101 @@ scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
         length++;
     }
     return 1;
+}
+
+static int
+scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
+{
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        return scan_kind(PyUnicode_1BYTE_KIND, data, n, counts);
+    case PyUnicode_2BYTE_KIND:
+        return scan_kind(PyUnicode_2BYTE_KIND, data, n, counts);
+    default:
+        return scan_kind(PyUnicode_4BYTE_KIND, data, n, counts);
+    }
+}
+
+/* Whether a code point is \d in re (Py_UNICODE_ISDECIMAL; below 256, only 0-9 are). */
+static inline int
+is_decimal(Py_UCS4 c)
+{
+    return c < 256 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL(c);
+}
+
+/* The job hints of a \w run starting at i: those of its first three letters. */
+static inline __attribute__((always_inline)) unsigned int
+run_hints(const int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
+{
+    if (i + 2 >= n) {
+        return 0;
+    }
+    int a = folded_letter(at(kind, data, i));
+    int b = a < 0 ? -1 : folded_letter(at(kind, data, i + 1));
+    int c = b < 0 ? -1 : folded_letter(at(kind, data, i + 2));
+    return c < 0 ? 0 : job_hints[a][b][c];
+}
+
+/* The hints of a line (of no HANDED_BACK code point), in a pass of their own: read for
+ * short lines only (see HINTED_RUNS), it costs the long ones nothing. */
+static inline __attribute__((always_inline)) unsigned int
+hints_kind(const int kind, const void *data, Py_ssize_t n)
+{
+    unsigned int hints = 0;
+    int comma = 0;  /* whether a comma came before */
+    int in_run = 0; /* whether the code point before is \w */
+    /* The three code points before c, for the year: (?:19|20)\d\d ends at c. */
+    Py_UCS4 back3 = ' ', back2 = ' ', back1 = ' ';
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = at(kind, data, i);
+        unsigned int classes = classes_of(c);
+        if ((back2 == '9' ? back3 == '1' : back2 == '0' && back3 == '2') &&
+            is_decimal(back1) && is_decimal(c)) {
+            hints |= YEAR_HINT;
+        }
+        back3 = back2;
+        back2 = back1;
+        back1 = c;
+        if (comma && !(classes & SPACE)) {
+            hints |= COMMA_HINT;
+        }
+        if (c == ',') {
+            comma = 1;
+        }
+        else if (c == '|') {
+            hints |= BAR_HINT;
+        }
+        if ((classes & WORD_CHAR) && !in_run) {
+            hints |= run_hints(kind, data, i, n);
+        }
+        in_run = (classes & WORD_CHAR) != 0;
+    }
+    if (n >= 2) {
+        int a = folded_letter(at(kind, data, 0));
+        int b = a < 0 ? -1 : folded_letter(at(kind, data, 1));
+        hints |= b >= 0 && byline_word_opening[a][b] ? OPENING_HINT : 0;
+    }
+    return hints;
+}
+
+/* Lines of more \w runs than this get every hint without a look (so the patterns would
+ * search them): the header reader reads no such line (textheader._META_WORDS is 14). */
+#define HINTED_RUNS 16
+
+static unsigned int
+line_hints(int kind, const void *data, Py_ssize_t n, Py_ssize_t runs)
+{
+    if (runs > HINTED_RUNS) {
+        return YEAR_HINT | COMMA_HINT | OPENING_HINT | JOB_HINT | BYLINE_JOB_HINT | BAR_HINT;
+    }
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        return hints_kind(PyUnicode_1BYTE_KIND, data, n);
+    case PyUnicode_2BYTE_KIND:
+        return hints_kind(PyUnicode_2BYTE_KIND, data, n);
+    default:
+        return hints_kind(PyUnicode_4BYTE_KIND, data, n);
+    }
 }
 
 /* The number of MENU_SEPARATOR matches in the line, as len(re.findall) counts them:
@@ -490,6 +658,7 @@ static PyStructSequence_Field line_features_fields[] = {
     {"stop_words", "tokens that are stop words (lower-cased)"},
     {"terminal", "whether the line ends like a sentence (TERMINAL in its tail)"},
     {"capitals", "tokens whose first character is upper case"},
+    {"hints", "which header patterns may find something (not part of the tuple)"},
     {NULL, NULL},
 };
 
@@ -508,7 +677,7 @@ new_line_features(const Counts *counts, Py_ssize_t separators, int terminal)
     if (result == NULL) {
         return NULL;
     }
-    PyObject *values[7] = {
+    PyObject *values[8] = {
         PyLong_FromSsize_t(counts->words),
         PyLong_FromSsize_t(counts->runs),
         PyLong_FromSsize_t(separators),
@@ -516,9 +685,10 @@ new_line_features(const Counts *counts, Py_ssize_t separators, int terminal)
         PyLong_FromSsize_t(counts->stop_words),
         PyBool_FromLong(terminal),
         PyLong_FromSsize_t(counts->capitals),
+        PyLong_FromUnsignedLong(counts->hints), /* past the tuple, as os.stat_result's */
     };
     int failed = 0;
-    for (Py_ssize_t i = 0; i < 7; i++) {
+    for (Py_ssize_t i = 0; i < 8; i++) {
         failed |= values[i] == NULL;
         PyStructSequence_SetItem(result, i, values[i]); /* steals; NULL is cleared */
     }
@@ -557,6 +727,7 @@ features(PyObject *module, PyObject *text)
         Py_RETURN_NONE;
     }
     Py_ssize_t separators = counts.menu_bars ? count_separators(kind, data, n) : 0;
+    counts.hints = line_hints(kind, data, n, counts.runs);
     return new_line_features(&counts, separators, ends_like_sentence(kind, data, n));
 }
 
@@ -588,10 +759,17 @@ PyInit__linefeatures(void)
     }
     if (LineFeaturesType == NULL) { /* the first time only: configure() may have run */
         init_latin1_tables();
+        init_opening_tables();
         LineFeaturesType = PyStructSequence_NewType(&line_features_desc);
     }
     if (LineFeaturesType == NULL ||
-        PyModule_AddObjectRef(module, "LineFeatures", (PyObject *)LineFeaturesType) < 0) {
+        PyModule_AddObjectRef(module, "LineFeatures", (PyObject *)LineFeaturesType) < 0 ||
+        PyModule_AddIntConstant(module, "YEAR_HINT", YEAR_HINT) < 0 ||
+        PyModule_AddIntConstant(module, "COMMA_HINT", COMMA_HINT) < 0 ||
+        PyModule_AddIntConstant(module, "OPENING_HINT", OPENING_HINT) < 0 ||
+        PyModule_AddIntConstant(module, "JOB_HINT", JOB_HINT) < 0 ||
+        PyModule_AddIntConstant(module, "BYLINE_JOB_HINT", BYLINE_JOB_HINT) < 0 ||
+        PyModule_AddIntConstant(module, "BAR_HINT", BAR_HINT) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -25,6 +25,16 @@ class LineFeatures(tuple[int, int, int, int, int, bool, int]):
     def terminal(self) -> bool: ...
     @property
     def capitals(self) -> int: ...
+    @property
+    def hints(self) -> int:
+        """``textlines.*_HINT`` bits; an attribute only, not an item of the tuple."""
+
+YEAR_HINT: int
+COMMA_HINT: int
+OPENING_HINT: int
+JOB_HINT: int
+BYLINE_JOB_HINT: int
+BAR_HINT: int
 
 def configure(stop_words: Iterable[str], link_words: Iterable[str], punctuation: str, /) -> None:
     """Set the words :func:`features` counts and the punctuation that separates tokens."""

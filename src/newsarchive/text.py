@@ -61,8 +61,9 @@ from newsarchive.textlines import (
     WORD,
     LineRecord,
     comments_start,
+    decide,
+    line_measures,
     line_scores,
-    line_shape,
     main_run,
     mark_teasers,
     page_classes,
@@ -262,8 +263,9 @@ def _line_record(text: str) -> LineRecord:
     depends on a line alone is worked out once per line text (see the module notes)."""
     if len(LINES) >= LINES_KEPT:
         LINES.clear()
-    shape = line_shape(text)
-    found = LINES[text] = shape + line_facts(text, shape[3])
+    measured = line_measures(text)
+    shape = decide(measured)
+    found = LINES[text] = shape + line_facts(text, shape[3], measured.hints)
     return found
 
 

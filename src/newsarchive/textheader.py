@@ -14,10 +14,17 @@ from itertools import pairwise
 from newsarchive import dates, people
 from newsarchive.rules import Profile
 from newsarchive.textlines import (
+    ALL_HINTS,
+    BAR_HINT,
+    BYLINE_JOB_HINT,
+    COMMA_HINT,
     GOOD,
+    JOB_HINT,
     MENU_SEPARATOR,
+    OPENING_HINT,
     SENTENCE_END,
     TERMINAL,
+    YEAR_HINT,
     LineRecord,
     word_count,
 )
@@ -127,9 +134,16 @@ def meta_lines(
 
 #: The kind :func:`line_facts` gives a line that may be a name over a job title.
 _NAME = "name"
+#: The hints of :func:`_byline_hinted`'s tests: a line with none of them passes none.
+_BYLINE_HINTS = BAR_HINT | COMMA_HINT | OPENING_HINT | BYLINE_JOB_HINT
+#: The hints of all of :func:`line_facts`' patterns, and what it says of a line with none:
+#: a name when short, else nothing, and no job title either way.
+_PATTERN_HINTS = _BYLINE_HINTS | YEAR_HINT | JOB_HINT
+_NAME_LINE = (_NAME, False)
+_NO_FACTS = (None, False)
 
 
-def line_facts(text: str, words: int) -> tuple[str | None, bool]:
+def line_facts(text: str, words: int, hints: int = ALL_HINTS) -> tuple[str | None, bool]:
     """What a line of ``words`` ``\\w+`` runs is on its own for the header reader: its kind
     ("date", "byline", ``"name"`` or ``None``), and whether it is a job title of at most
     four words (``Science Reporter``), which a name above it makes a two-line byline.
@@ -137,32 +151,43 @@ def line_facts(text: str, words: int) -> tuple[str | None, bool]:
     Both are read together: a short line's job-title search also answers the byline
     hint's (its job words are among the job titles), so the line is scanned once. The
     caller remembers the answer per line text (the checks call dates.py and people.py,
-    and the lines of menus and footers recur).
+    and the lines of menus and footers recur). A pattern searches the line only when its
+    hint is among ``hints`` (``textlines.*_HINT``, read by the C measure of the line;
+    all of them by default), since a line without the hint has no match.
     """
-    job = words <= 4 and _JOB_TITLE.search(text) is not None
+    if not hints & _PATTERN_HINTS:  # most lines: no pattern can find anything
+        return _NAME_LINE if words <= 4 and len(text) <= _META_CHARS else _NO_FACTS
+    job = words <= 4 and hints & JOB_HINT != 0 and _JOB_TITLE.search(text) is not None
     if len(text) > _META_CHARS or words > _META_WORDS:
         return None, job
     # dates.py reads no date without a year here (no anchor), so that screen goes first.
-    if dates.has_year(text) and _DATE_HINT.search(text) and _date_line(text, words):
+    if (
+        hints & YEAR_HINT
+        and dates.has_year(text)
+        and _DATE_HINT.search(text)
+        and _date_line(text, words)
+    ):
         return "date", job
-    if BYLINE_START.match(text) or (
+    if (hints & OPENING_HINT and BYLINE_START.match(text)) or (
         words <= _HINTED_BYLINE_WORDS
-        and _byline_hinted(text, job or words > 4)
+        and hints & _BYLINE_HINTS
+        and _byline_hinted(text, job or words > 4, hints)
         and people.parse_byline(text)
     ):
         return "byline", job
     return (_NAME if words <= 4 else None), job
 
 
-def _byline_hinted(text: str, job_word: bool) -> bool:
+def _byline_hinted(text: str, job_word: bool, hints: int) -> bool:
     """Whether a line looks like a byline people.py can read: a bar, a comma before more
     text ("NAME, AGENCY"), a byline word first, or a job title (only looked for when
-    ``job_word`` says the line may have one). Cheapest tests first."""
+    ``job_word`` says the line may have one). Cheapest tests first; a pattern is searched
+    for only when its hint is among ``hints`` (see :func:`line_facts`)."""
     return bool(
         "|" in text
-        or ("," in text and _AFTER_COMMA.search(text))
-        or _BYLINE_WORD.match(text)
-        or (job_word and _BYLINE_JOB.search(text))
+        or (hints & COMMA_HINT and "," in text and _AFTER_COMMA.search(text))
+        or (hints & OPENING_HINT and _BYLINE_WORD.match(text))
+        or (job_word and hints & BYLINE_JOB_HINT and _BYLINE_JOB.search(text))
     )
 
 

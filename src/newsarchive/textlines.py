@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from newsarchive import language
 
@@ -126,18 +126,23 @@ _CLASS_AND_REASON = operator.itemgetter(0, 1)
 
 
 def line_shape(text: str) -> Shape:
-    """The context-free class, reason and token and word counts of a line.
+    """The context-free class, reason and token and word counts of a line."""
+    return decide(line_measures(text))
+
+
+def line_measures(text: str) -> Measures:
+    """What the classifier (and the header reader's hints) measure of a line.
 
     The optional C extension (``newsarchive._linefeatures``) measures the line where it
     is built, at a fifth of the cost; Python measures it where it is not, and the few
     lines the extension hands back (a newline, U+0130 or U+03A3 in them). Either way
-    :func:`_decide` sets the class from the same measures (see :func:`line_features`).
+    :func:`decide` sets the class from the same measures (see :func:`line_features`).
     """
     measured = _measure_in_c(text)
-    return _decide(_Measures(text) if measured is None else measured)
+    return _Measures(text) if measured is None else measured
 
 
-def _decide(found: _Measures | LineFeatures) -> Shape:
+def decide(found: Measures) -> Shape:
     """The class of a line from its measures: the classifier's thresholds, in one place.
 
     Measures are read in the order the thresholds consult them, each once, and only when
@@ -171,6 +176,29 @@ def _decide(found: _Measures | LineFeatures) -> Shape:
 
 #: A line's measures, in the order of :func:`line_features`.
 Features = tuple[int, int, int, int, int, bool, int]
+#: A line's measures, by name: the C extension's, or Python's where it measures the line.
+Measures: TypeAlias = "_Measures | LineFeatures"
+
+#: The header reader's hints (the ``hints`` of a line's measures): which of the patterns
+#: of ``textheader.line_facts`` may find something in the line. Each is a necessary
+#: condition of its pattern, which the C measure reads in its pass over the line, so that
+#: most lines are searched by none of them; the patterns still decide the lines that have
+#: the hint. The bits, as the C extension sets them (the tests compare):
+#: ``(?:19|20)\d\d`` is in the line (``dates.has_year``);
+YEAR_HINT = 1
+#: a comma has more than whitespace after it (``_AFTER_COMMA``);
+COMMA_HINT = 2
+#: the line opens with the two letters a byline word opens with (``_BYLINE_WORD``, and
+#: ``BYLINE_START``, whose words are among them);
+OPENING_HINT = 4
+#: a ``\w`` run opens with the three letters a job title opens with (``_JOB_TITLE``),
+JOB_HINT = 8
+#: or a byline's job title (``_BYLINE_JOB``);
+BYLINE_JOB_HINT = 16
+#: a ``|`` is in the line.
+BAR_HINT = 32
+#: Every hint: what a line measured in Python has, so that every pattern searches it.
+ALL_HINTS = YEAR_HINT | COMMA_HINT | OPENING_HINT | JOB_HINT | BYLINE_JOB_HINT | BAR_HINT
 
 
 def line_features(text: str) -> Features:
@@ -195,13 +223,15 @@ def line_features(text: str) -> Features:
 
 
 class _Measures:
-    """A line's measures in Python, each worked out when it is read (see :func:`_decide`).
+    """A line's measures in Python, each worked out when it is read (see :func:`decide`).
 
     Tokens and runs are always needed, so they are attributes; the rest are properties,
-    read at most once each by the decision.
+    read at most once each by the decision. Python reads no hints: the header reader's
+    patterns search every line it measures.
     """
 
     __slots__ = ("_lowered", "_text", "runs", "words")
+    hints = ALL_HINTS
 
     def __init__(self, text: str) -> None:
         self._text = text
