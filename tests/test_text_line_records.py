@@ -3,12 +3,15 @@ exact word counts, the header facts of the plain reading."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive import textheader
+from newsarchive import textheader, textlines
 from newsarchive.text import _line_records
-from newsarchive.textlines import WORD, classify, line_shape
+from newsarchive.textlines import LINES, WORD, classify, line_shape
 
 LINE = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
@@ -39,3 +42,43 @@ def test_a_line_record_remembers_what_classify_and_the_header_reader_read(
     assert record == shape + textheader.line_facts(line, len(WORD.findall(line)))
     expected = ("bad", "repeated") if repeated and shape[2] < 30 else shape[:2]
     assert classify(line, repeated) == expected
+
+
+CAPTURES = Path(__file__).parent / "data" / "captures"
+
+
+def _records_without_the_extension(lines: list[str]) -> list[object]:
+    """The records of ``lines`` worked out afresh with Python measuring every line (and
+    so every header pattern searching it)."""
+    for line in lines:
+        LINES.pop(line, None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textlines, "_measure_in_c", textlines._not_measured)
+        found = _line_records(lines)
+    for line in lines:
+        LINES.pop(line, None)
+    return [found[line] for line in lines]
+
+
+def test_fixture_line_records_are_the_same_without_the_extension() -> None:
+    """Where the C extension is built, its measures and hints give the records Python's
+    give (the patterns then search every line)."""
+    lines = sorted(
+        {
+            line.strip()
+            for path in CAPTURES.glob("*.txt")
+            for line in path.read_text(encoding="utf-8").split("\n")
+            if line.strip()
+        }
+    )
+    for line in lines:
+        LINES.pop(line, None)
+    with_c = _line_records(lines)
+    assert _records_without_the_extension(lines) == [with_c[line] for line in lines]
+
+
+@given(st.one_of(LINE, SHORT_LINE))
+def test_a_line_record_is_the_same_without_the_extension(line: str) -> None:
+    LINES.pop(line, None)
+    with_c = _line_records([line])[line]
+    assert _records_without_the_extension([line]) == [with_c]

@@ -24,9 +24,10 @@
  *
  * Beside the counts, a line's hints (LineFeatures.hints, not part of the tuple) tell the
  * header reader (textheader.line_facts) which of its patterns may find something in the
- * line, read in the same pass: each hint is a necessary condition of its pattern, so a
- * line without it is not searched, and a line with it is (the patterns decide). A line
- * Python measures has every hint (textlines.ALL_HINTS).
+ * line: each hint is a necessary condition of its pattern, so a line without it is not
+ * searched, and a line with it is (the patterns decide). They are read in a second pass,
+ * over the short lines only (the header reader reads no long one): a long line, and a line
+ * Python measures, has every hint (textlines.ALL_HINTS).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -441,11 +442,9 @@ typedef struct {
 
 /* Count the tokens, \w+ runs, link and stop words and capitalised tokens of a line in one
  * pass; 0 when the line holds a code point that Python must handle (HANDED_BACK). A token
- * is looked up once it ends, from its lower-cased code points in token_buffer. Inlined
- * for each str kind by scan(), so that reading a code point is not a switch on the kind
- * (as the other passes over a line are). */
-static inline __attribute__((always_inline)) int
-scan_kind(const int kind, const void *data, Py_ssize_t n, Counts *counts)
+ * is looked up once it ends, from its lower-cased code points in token_buffer. */
+static int
+scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
 {
     Py_ssize_t length = -1; /* of the current token; -1 between tokens */
     int in_run = 0;
@@ -486,19 +485,6 @@ scan_kind(const int kind, const void *data, Py_ssize_t n, Counts *counts)
     return 1;
 }
 
-static int
-scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
-{
-    switch (kind) {
-    case PyUnicode_1BYTE_KIND:
-        return scan_kind(PyUnicode_1BYTE_KIND, data, n, counts);
-    case PyUnicode_2BYTE_KIND:
-        return scan_kind(PyUnicode_2BYTE_KIND, data, n, counts);
-    default:
-        return scan_kind(PyUnicode_4BYTE_KIND, data, n, counts);
-    }
-}
-
 /* Whether a code point is \d in re (Py_UNICODE_ISDECIMAL; below 256, only 0-9 are). */
 static inline int
 is_decimal(Py_UCS4 c)
@@ -507,8 +493,8 @@ is_decimal(Py_UCS4 c)
 }
 
 /* The job hints of a \w run starting at i: those of its first three letters. */
-static inline __attribute__((always_inline)) unsigned int
-run_hints(const int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
+static inline unsigned int
+run_hints(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
 {
     if (i + 2 >= n) {
         return 0;
@@ -519,11 +505,18 @@ run_hints(const int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
     return c < 0 ? 0 : job_hints[a][b][c];
 }
 
-/* The hints of a line (of no HANDED_BACK code point), in a pass of their own: read for
- * short lines only (see HINTED_RUNS), it costs the long ones nothing. */
-static inline __attribute__((always_inline)) unsigned int
-hints_kind(const int kind, const void *data, Py_ssize_t n)
+/* Lines of more \w runs than this get every hint without a look (so the patterns would
+ * search them): the header reader reads no such line (textheader._META_WORDS is 14). */
+#define HINTED_RUNS 16
+
+/* The hints of a line of `runs` \w runs (and no HANDED_BACK code point), in a pass of
+ * their own: read for short lines only (see HINTED_RUNS), it costs the long ones nothing. */
+static unsigned int
+line_hints(int kind, const void *data, Py_ssize_t n, Py_ssize_t runs)
 {
+    if (runs > HINTED_RUNS) {
+        return YEAR_HINT | COMMA_HINT | OPENING_HINT | JOB_HINT | BYLINE_JOB_HINT | BAR_HINT;
+    }
     unsigned int hints = 0;
     int comma = 0;  /* whether a comma came before */
     int in_run = 0; /* whether the code point before is \w */
@@ -559,26 +552,6 @@ hints_kind(const int kind, const void *data, Py_ssize_t n)
         hints |= b >= 0 && byline_word_opening[a][b] ? OPENING_HINT : 0;
     }
     return hints;
-}
-
-/* Lines of more \w runs than this get every hint without a look (so the patterns would
- * search them): the header reader reads no such line (textheader._META_WORDS is 14). */
-#define HINTED_RUNS 16
-
-static unsigned int
-line_hints(int kind, const void *data, Py_ssize_t n, Py_ssize_t runs)
-{
-    if (runs > HINTED_RUNS) {
-        return YEAR_HINT | COMMA_HINT | OPENING_HINT | JOB_HINT | BYLINE_JOB_HINT | BAR_HINT;
-    }
-    switch (kind) {
-    case PyUnicode_1BYTE_KIND:
-        return hints_kind(PyUnicode_1BYTE_KIND, data, n);
-    case PyUnicode_2BYTE_KIND:
-        return hints_kind(PyUnicode_2BYTE_KIND, data, n);
-    default:
-        return hints_kind(PyUnicode_4BYTE_KIND, data, n);
-    }
 }
 
 /* The number of MENU_SEPARATOR matches in the line, as len(re.findall) counts them:

@@ -157,7 +157,7 @@ def line_facts(text: str, words: int, hints: int = ALL_HINTS) -> tuple[str | Non
     """
     if not hints & _PATTERN_HINTS:  # most lines: no pattern can find anything
         return _NAME_LINE if words <= 4 and len(text) <= _META_CHARS else _NO_FACTS
-    job = words <= 4 and hints & JOB_HINT != 0 and _JOB_TITLE.search(text) is not None
+    job = words <= 4 and (hints & JOB_HINT) != 0 and _JOB_TITLE.search(text) is not None
     if len(text) > _META_CHARS or words > _META_WORDS:
         return None, job
     # dates.py reads no date without a year here (no anchor), so that screen goes first.

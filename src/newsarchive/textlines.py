@@ -181,9 +181,10 @@ Measures: TypeAlias = "_Measures | LineFeatures"
 
 #: The header reader's hints (the ``hints`` of a line's measures): which of the patterns
 #: of ``textheader.line_facts`` may find something in the line. Each is a necessary
-#: condition of its pattern, which the C measure reads in its pass over the line, so that
-#: most lines are searched by none of them; the patterns still decide the lines that have
-#: the hint. The bits, as the C extension sets them (the tests compare):
+#: condition of its pattern, which the C measure reads with the shape (of a short line;
+#: a long one has them all), so that most lines are searched by none of the patterns; the
+#: patterns still decide the lines that have the hint. The bits, as the C extension sets
+#: them (the tests compare):
 #: ``(?:19|20)\d\d`` is in the line (``dates.has_year``);
 YEAR_HINT = 1
 #: a comma has more than whitespace after it (``_AFTER_COMMA``);
