@@ -116,7 +116,7 @@ def test_normalising_the_rendered_article_again_changes_nothing(text: str) -> No
 
 @given(st.lists(st.sampled_from(["good", "near", "short", "bad", "rule"]), max_size=30))
 def test_settle_follows_the_nearest_good_or_bad_neighbours(classes: list[str]) -> None:
-    from newsarchive.textlines import settle
+    from newsarchive.textlines import LETTERS, settle
 
     def neighbour(i: int, step: int) -> str | None:
         j = i + step
@@ -133,7 +133,8 @@ def test_settle_follows_the_nearest_good_or_bad_neighbours(classes: list[str]) -
             expected.append("good" if cls == "short" and all(good_sides) else "bad")
         else:
             expected.append(cls)
-    assert settle(classes) == expected
+    letters = "".join(LETTERS[cls] for cls in classes)
+    assert settle(letters) == "".join(LETTERS[cls] for cls in expected)
 
 
 @given(

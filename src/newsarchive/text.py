@@ -27,6 +27,7 @@ out once per distinct line text and remembered, since menus and footers recur.
 from __future__ import annotations
 
 import logging
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -54,16 +55,19 @@ from newsarchive.textheader import (
     settle_meta,
 )
 from newsarchive.textlines import (
-    GOOD,
+    GOOD_LETTER,
     LINES,
     LINES_KEPT,
     TERMINAL,
     WORD,
+    Classed,
     LineRecord,
+    class_letters,
     comments_start,
     decide,
     line_measures,
     line_scores,
+    list_heads,
     main_run,
     mark_teasers,
     page_classes,
@@ -191,21 +195,22 @@ def _classify_body(
     the article when they sit in its header or right after it. Lines a rule dropped
     stay in the sequence as known boilerplate, so their neighbours see them.
     """
-    counts = Counter(compress(texts, [not role for role in roles]))
+    counts = Counter(compress(texts, map(operator.not_, roles)))
     records = _line_records(counts)
     meta = meta_lines(texts, roles, records)
     # Repetition is counted among the lines left to classify (not the byline/date lines).
     counts.subtract(map(texts.__getitem__, meta))
-    seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
-    free = [roles[i] == "" for i in seq]
-    seq_texts = list(map(texts.__getitem__, seq))
-    first = page_classes(seq_texts, free, records, counts)
-    mark_teasers(seq, free, first, kinds, texts)
+    in_seq = _in_sequence(roles, meta)
+    seq = list(compress(range(len(texts)), in_seq))
+    free = list(map(operator.not_, compress(roles, in_seq)))
+    seq_texts = list(compress(texts, in_seq))
+    first = page_classes(seq_texts, records, counts)
+    heads = list_heads(seq, kinds)
+    letters = mark_teasers(free, first, heads, seq_texts, class_letters(first))
     # Rule-dropped lines (class RULE) are invisible to the neighbours: the article reads
     # the same with or without them (which keeps normalising idempotent).
-    classes = [cls for cls, _ in first]
-    settled = settle(classes)
-    cut = comments_start(seq, classes, settled, kinds, texts)
+    settled = settle(letters)
+    cut = comments_start(heads, letters, settled, seq_texts, records)
     start, end = main_run(line_scores(seq_texts, settled[:cut], first, records))
     if start == end:
         _drop(compress(range(len(seq)), free), seq, first, "no-article", roles, reasons)
@@ -218,7 +223,7 @@ def _classify_body(
     _drop(compress(range(header_from), free), seq, first, "before-article", roles, reasons)
     _drop(compress(range(end, len(seq)), free[end:]), seq, first, "after-article", roles, reasons)
     for k in compress(range(body_from, end), free[body_from:end]):
-        if settled[k] == GOOD:
+        if settled[k] == GOOD_LETTER:
             roles[seq[k]] = "body"
         else:
             _drop((k,), seq, first, "in-article", roles, reasons)
@@ -229,10 +234,26 @@ def _classify_body(
     assign_header(header, lead, texts, roles, reasons, profile)
 
 
+#: The roles of the lines the classifier reads in sequence: those no rule claimed, and
+#: those a rule dropped (known boilerplate, which their neighbours see).
+_SEQUENCE_ROLES = frozenset({"", "removed"})
+
+
+def _in_sequence(roles: Sequence[str], meta: dict[int, str]) -> list[bool]:
+    """Whether each line is in the classifier's sequence: a free line that is not a
+    byline or date line, or one a rule dropped. One C-level map over the roles, the few
+    byline and date lines masked out first."""
+    if meta:
+        roles = list(roles)
+        for i in meta:
+            roles[i] = "meta"
+    return list(map(_SEQUENCE_ROLES.__contains__, roles))
+
+
 def _drop(
     free: Iterable[int],
     seq: Sequence[int],
-    first: Sequence[tuple[str, str]],
+    first: Sequence[Classed],
     where: str,
     roles: list[str],
     reasons: list[str | None],

@@ -8,8 +8,9 @@ recognised anywhere first (people.py and dates.py decide), then kept only in the
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
+from itertools import chain, compress, count, islice, pairwise
 
 from newsarchive import dates, people
 from newsarchive.rules import Profile
@@ -25,6 +26,7 @@ from newsarchive.textlines import (
     SENTENCE_END,
     TERMINAL,
     YEAR_HINT,
+    Classed,
     LineRecord,
     word_count,
 )
@@ -268,7 +270,7 @@ def _bare_photo(credit: str, caption: str) -> bool:
 def header_top(
     seq: Sequence[int],
     free: Sequence[bool],
-    first: Sequence[tuple[str, str]],
+    first: Sequence[Classed],
     texts: Sequence[str],
     start: int,
 ) -> int:
@@ -384,11 +386,15 @@ def assign_header(
                 roles[i] = "section"
             else:
                 break
+        # Only this reader gives kickers and deks, so the page has one when it gave one.
+        given = {roles[i] for i in open_lines if i < headline}
         for i in (i for i in open_lines if i > headline and roles[i] == ""):
-            if _kicker_like(texts[i]) and "kicker" not in roles:
+            if _kicker_like(texts[i]) and "kicker" not in given:
                 roles[i] = "kicker"
-            elif _dek_like(texts[i]) and "dek" not in roles:
+                given.add("kicker")
+            elif _dek_like(texts[i]) and "dek" not in given:
                 roles[i] = "dek"
+                given.add("dek")
     names = _names_above_date([i for i in header if roles[i] == ""], texts, roles)
     for i in header:
         if i in names:
@@ -439,6 +445,8 @@ def _names_above_date(lines: Sequence[int], texts: Sequence[str], roles: Sequenc
     Each line below is judged once for all the lines above it, and where a line stands is
     looked at before people.py reads it: most header lines have no date line below them.
     """
+    if "date" not in roles:  # a C-level scan; no line is above a date on such pages
+        return set()
     stacked: dict[int, bool] = {}
 
     def above_date(i: int) -> bool:
@@ -473,24 +481,35 @@ def _pick_headline(
     headline: a kicker, dek, byline, date or photo line, or the body itself (a title-like
     menu entry is followed by another menu entry instead).
 
+    Headlines come before the byline, date and photo lines (menus may follow them): the
+    headline is the lowest such line above the first of those, else the lowest below it.
+    So the lines are read upwards from there, and the search stops at the first one that
+    qualifies (most of a header's lines are menus above the headline, never read).
+
     Of two title-like lines in a row the upper is the headline (the lower its dek) unless
     it is short: then it is a label such as a kicker or a menu entry.
     """
-    followed = [
-        n
-        for n, i in enumerate(lines)
-        if _headline_shaped(texts[i]) and _followed_like_headline(n, lines, from_body, texts, roles)
-    ]
-    names = _names_above_date([lines[n] for n in followed], texts, roles)
-    shaped = [n for n in followed if lines[n] not in names]
-    if not shaped:
+    if not lines:
         return None
-    # Headlines come before the byline, date and photo lines; menus may follow them.
-    start = lines[0]
-    before_meta = [
-        n for n in shaped if not any(roles[j] in _MARKER_ROLES for j in range(start, lines[n]))
-    ]
-    chosen = (before_meta or shaped)[-1]
+    marker = next(
+        compress(
+            count(lines[0]), map(_MARKER_ROLES.__contains__, islice(roles, lines[0], lines[-1]))
+        ),
+        lines[-1] + 1,
+    )
+    split = bisect_left(lines, marker)
+    chosen = next(
+        (
+            n
+            for n in chain(range(split - 1, -1, -1), range(len(lines) - 1, split - 1, -1))
+            if _headline_shaped(texts[lines[n]])
+            and _followed_like_headline(n, lines, from_body, texts, roles)
+            and not _names_above_date(lines[n : n + 1], texts, roles)
+        ),
+        None,
+    )
+    if chosen is None:
+        return None
     line = lines[chosen]
     above = lines[chosen - 1] if chosen > 0 else None
     if above is None or not _headline_shaped(texts[above]):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import operator
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
+from itertools import compress, count, repeat
 from typing import TYPE_CHECKING, TypeAlias
 
 from newsarchive import language
@@ -79,6 +81,10 @@ Shape = tuple[str, str, int, int]
 #: once per line text and kept in one store (:data:`LINES`), so a page looks each line up
 #: once.
 LineRecord = tuple[str, str, int, int, str | None, bool]
+#: What the page passes read of a line of the classifier's sequence: its class and reason
+#: first. A free line's is its record; the page sets a pair for the others (rule-dropped,
+#: repeated, teaser lines).
+Classed = tuple[str, str] | LineRecord
 
 
 def classify(text: str, repeated: bool) -> tuple[str, str]:
@@ -96,33 +102,30 @@ def classify(text: str, repeated: bool) -> tuple[str, str]:
 
 def page_classes(
     texts: Sequence[str],
-    free: Sequence[bool],
     records: Mapping[str, LineRecord],
     counts: Mapping[str, int],
-) -> list[tuple[str, str]]:
+) -> list[Classed]:
     """:func:`classify` for each of a page's lines, repetition counted among the free ones.
 
-    Lines a rule dropped (not ``free``) are ``(RULE, "rule")``; the free ones must be in
-    ``records``, and ``counts`` says how often each free text is among them (the caller
-    has counted them already). Each distinct text is classified once, however often the
-    page repeats it.
+    The free lines are those whose text is in ``counts``, which says how often the page
+    has each free text (the caller has counted them already); they must be in
+    ``records``. Any other line is one a rule dropped (rules match by text, so a text is
+    free everywhere on a page or nowhere), and its entry is ``(RULE, "rule")``.
+
+    A free line's entry is its record (class and reason first, see :data:`Classed`), or
+    ``(BAD, "repeated")`` for a short line the page repeats: no pair is made per line, and
+    the page's lines are looked up in one C-level map.
     """
-    shapes = map(_CLASS_AND_REASON, map(records.__getitem__, counts))
-    by_text = dict(zip(counts, shapes, strict=True))
-    for text in [text for text, n in counts.items() if n >= REPEAT_LIMIT]:
+    by_text: dict[str, Classed] = dict(zip(counts, map(records.__getitem__, counts), strict=True))
+    for text in compress(counts, map(REPEAT_LIMIT.__le__, counts.values())):
         if records[text][2] < _REPEATED_PROSE_WORDS:
             by_text[text] = _REPEATED
-    return [
-        by_text[text] if is_free else _RULE_DROPPED
-        for text, is_free in zip(texts, free, strict=True)
-    ]
+    return list(map(by_text.get, texts, repeat(_RULE_DROPPED)))
 
 
 #: The class and reason of a line a rule dropped, and of a short line the page repeats.
 _RULE_DROPPED = (RULE, "rule")
 _REPEATED = (BAD, "repeated")
-#: The class and reason of a shape (what :func:`classify` says of a line not repeated).
-_CLASS_AND_REASON = operator.itemgetter(0, 1)
 
 
 def line_shape(text: str) -> Shape:
@@ -268,50 +271,61 @@ class _Measures:
         return sum(map(str.isupper, map(_FIRST_CHAR, _TOKEN.findall(self._text))))
 
 
-def settle(classes: list[str]) -> list[str]:
+#: One letter per class: the page passes read a page's classes as a string (one letter a
+#: line), which C-level string and regex scans take whole.
+LETTERS = {GOOD: "G", NEAR: "N", SHORT: "S", BAD: "B", RULE: "R"}
+GOOD_LETTER = LETTERS[GOOD]
+#: A line's class, of its (class, reason) pair.
+_CLASS = operator.itemgetter(0)
+#: A near or short line whose next good/bad neighbour below is good (marked lower-case),
+#: then, read backwards, a near or marked short line whose neighbour above is good.
+_GOOD_BELOW_NEAR = re.compile(r"N(?=[NSR]*G)")
+_GOOD_BELOW_SHORT = re.compile(r"S(?=[NSRn]*G)")
+_GOOD_ABOVE = re.compile(r"[Ns](?=[NSRns]*G)")
+#: The settled class of each letter once the neighbours are marked: a near line with good
+#: below (n) or above (g) is good, a short line needs both (s read backwards: g).
+_SETTLED = str.maketrans("NSRnsg", "BBBGBG")
+
+
+def class_letters(first: Sequence[Classed]) -> str:
+    """The classes of (class, reason) pairs as a string of :data:`LETTERS`."""
+    return "".join(map(LETTERS.__getitem__, map(_CLASS, first)))
+
+
+def settle(classes: str) -> str:
     """Give uncertain lines (near, short) the class their good/bad neighbours suggest.
 
     Short lines between prose are part of the article (subheadings, one-line quotes);
     near-prose next to prose is prose; anything stranded among boilerplate is boilerplate.
+
+    ``classes`` are :data:`LETTERS`; the answer has ``G`` (good) or ``B`` (bad) for each.
+    A line's neighbours are the nearest good or bad lines above and below it, across
+    near, short and rule-dropped lines: a regex lookahead finds the one below, and the
+    same lookahead on the reversed string the one above, so the page is read by the
+    regex engine in three scans instead of line by line in Python (a quarter of the
+    time).
     """
-    prev_good: list[bool] = []
-    last: str | None = None
-    for cls in classes:
-        prev_good.append(last == GOOD)
-        if cls in (GOOD, BAD):
-            last = cls
-    settled = list(classes)
-    last = None
-    for i in range(len(classes) - 1, -1, -1):
-        cls = classes[i]
-        if cls == NEAR:
-            settled[i] = GOOD if prev_good[i] or last == GOOD else BAD
-        elif cls == SHORT:
-            settled[i] = GOOD if prev_good[i] and last == GOOD else BAD
-        elif cls == RULE:
-            settled[i] = BAD
-        else:
-            last = cls
-    return settled
+    marked = _GOOD_BELOW_SHORT.sub("s", _GOOD_BELOW_NEAR.sub("n", classes))
+    return _GOOD_ABOVE.sub("g", marked[::-1])[::-1].translate(_SETTLED)
 
 
 def line_scores(
     texts: Sequence[str],
-    settled: Sequence[str],
-    first: Sequence[tuple[str, str]],
+    settled: str,
+    first: Sequence[Classed],
     records: Mapping[str, LineRecord],
 ) -> list[int]:
     """Each line's weight in the article run: words for prose, a penalty for boilerplate.
 
     Lines a rule dropped (reason ``rule``) weigh nothing, and so, nearly, do teasers under
     a "Related" head: such boxes sit inside articles, so they should not split one.
-    Scores are made for as many lines as ``settled`` has (the article may stop short);
-    a good line's word count is read off its record.
+    Scores are made for as many lines as ``settled`` (letters, see :func:`settle`) has
+    (the article may stop short); a good line's word count is read off its record.
     """
     penalty = _PENALTIES.get
     return [
-        records[text][3] if cls == GOOD else penalty(reason, -_BAD_PENALTY)
-        for text, cls, (_, reason) in zip(texts, settled, first, strict=False)
+        records[text][3] if cls == GOOD_LETTER else penalty(entry[1], -_BAD_PENALTY)
+        for text, cls, entry in zip(texts, settled, first, strict=False)
     ]
 
 
@@ -383,13 +397,14 @@ _COMMENTS_AFTER_WORDS = 50
 
 
 def comments_start(
-    seq: Sequence[int],
-    classes: Sequence[str],
-    settled: Sequence[str],
-    kinds: Sequence[str | None],
+    heads: Sequence[tuple[int, str]],
+    classes: str,
+    settled: str,
     texts: Sequence[str],
+    records: Mapping[str, LineRecord],
 ) -> int:
-    """Index (into ``seq``) where the reader comments begin, or ``len(seq)``.
+    """Index (into ``texts``, the texts of the classifier's sequence) where the reader
+    comments begin, or ``len(texts)``.
 
     Comments read like prose, so the classifier alone would keep them; the first
     comments control (a "Comments" head, "Reply", "X says:") after some prose ends the
@@ -397,23 +412,52 @@ def comments_start(
     link above the article and its sidebar heads nothing. A short post under a long
     thread needs less text before the first control, as long as more controls follow
     it closely.
+
+    ``heads`` are the sequence's list heads (see :func:`list_heads`), ``classes`` and
+    ``settled`` letters (see :func:`settle`). The words above each control are added up
+    from one control to the next (a control is a rule-dropped line, never counted
+    itself), by a C-level sum over the good lines of the stretch, which are free lines
+    with records.
     """
-    if "comments" not in kinds:  # most pages have no comment control at all
-        return len(seq)
-    markers = [k for k, i in enumerate(seq) if kinds[i] == "comments"]
-    prose = kept = done = 0
-    # Only a marker can end the article, so the lines after the last one are not counted.
-    for k, i in enumerate(seq[: markers[-1] + 1] if markers else ()):
-        if done < len(markers) and markers[done] == k:
-            done += 1
-            thread = len(markers) - done >= _THREAD_MARKERS and markers[done] - k <= _THREAD_GAP
-            if prose >= _COMMENTS_AFTER_WORDS or (thread and kept >= _SHORT_POST_WORDS):
-                return k
-        if classes[k] == GOOD:
-            prose += word_count(texts[i])
-        if settled[k] == GOOD:
-            kept += word_count(texts[i])
-    return len(seq)
+    markers = [k for k, kind in heads if kind == "comments"]
+    prose = kept = last = 0
+    for done, k in enumerate(markers, 1):
+        prose += _good_words(classes, texts, records, last, k)
+        kept += _good_words(settled, texts, records, last, k)
+        last = k
+        thread = len(markers) - done >= _THREAD_MARKERS and markers[done] - k <= _THREAD_GAP
+        if prose >= _COMMENTS_AFTER_WORDS or (thread and kept >= _SHORT_POST_WORDS):
+            return k
+    return len(texts)
+
+
+def list_heads(seq: Sequence[int], kinds: Sequence[str | None]) -> list[tuple[int, str]]:
+    """The lines of ``seq`` (ascending line numbers) whose rule kind heads a list of links
+    (:data:`_LIST_HEADS`), as (index into ``seq``, kind), in order.
+
+    Few lines have a kind at all: a C-level scan of the page's kinds finds them, and each
+    is placed in ``seq`` by bisection.
+    """
+    found = []
+    for i in compress(count(), kinds):
+        kind = kinds[i]
+        if kind in _LIST_HEADS:
+            k = bisect_left(seq, i)
+            if k < len(seq) and seq[k] == i:
+                found.append((k, kind))
+    return found
+
+
+def _good_words(
+    letters: str, texts: Sequence[str], records: Mapping[str, LineRecord], lo: int, hi: int
+) -> int:
+    """The words of the good lines (by ``letters``) among ``texts[lo:hi]``."""
+    good = compress(texts[lo:hi], map(GOOD_LETTER.__eq__, letters[lo:hi]))
+    return sum(map(_WORDS, map(records.__getitem__, good)))
+
+
+#: A record's number of ``\w+`` runs (its weight as prose).
+_WORDS = operator.itemgetter(3)
 
 
 #: Comment controls after the first one that make a comment thread certain, and the most
@@ -431,28 +475,42 @@ _INLINE_LINK = re.compile(r"[:|]\s*\S")
 
 
 def mark_teasers(
-    seq: Sequence[int],
     free: Sequence[bool],
-    first: list[tuple[str, str]],
-    kinds: Sequence[str | None],
+    first: list[Classed],
+    heads: Sequence[tuple[int, str]],
     texts: Sequence[str],
-) -> None:
+    letters: str,
+) -> str:
     """Lines after a "Read more" / "Related" head are teasers until prose resumes.
 
     Only once the article has begun: a "Read more" among the menus above it heads nothing.
+    Marks them in ``first`` and returns ``letters`` (of ``first``, see :func:`settle`)
+    with the teasers bad. ``heads`` are the list heads of the sequence (see
+    :func:`list_heads`) and ``texts`` its texts.
+
+    A list runs from its head to the next good line, so only the heads are looked at in
+    Python (most pages have none), and the lines of a list are found by string search.
     """
-    in_list = False
-    prose = False
-    for k, i in enumerate(seq):
-        if not free[k]:
-            # A head is a label ("Related", "Read more about X"); "Related: <title>" is a link.
-            head = kinds[i] in _LIST_HEADS and not _INLINE_LINK.search(texts[i].rstrip(": "))
-            in_list = in_list or (head and prose)
-        elif first[k][0] == GOOD:
-            in_list = False
-            prose = True
-        elif in_list:
-            first[k] = (BAD, "teaser")
+    prose = letters.find(GOOD_LETTER)
+    if prose < 0 or not heads:
+        return letters
+    marked = list(letters)
+    done = prose  # lines above this are before the article or in a list already marked
+    for head, _ in heads:
+        # A head is a label ("Related", "Read more about X"); "Related: <title>" is a link.
+        if head < done or free[head] or _INLINE_LINK.search(texts[head].rstrip(": ")):
+            continue
+        done = letters.find(GOOD_LETTER, head + 1)
+        if done < 0:
+            done = len(letters)
+        for k in compress(range(head + 1, done), free[head + 1 : done]):
+            first[k] = _TEASER
+            marked[k] = LETTERS[BAD]
+    return "".join(marked)
+
+
+#: The class and reason of a teaser.
+_TEASER = (BAD, "teaser")
 
 
 _STOPWORDS: list[frozenset[str]] = []
