@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from newsarchive import text, textheader
 from newsarchive.encoding import clean_text, decode_bytes
 from newsarchive.rules import default_rules
-from newsarchive.text import _in_sequence, _line_records, _nonblank_lines, _nonblank_texts
+from newsarchive.text import _line_records, _nonblank_lines, _nonblank_texts, _sequence
 from newsarchive.textheader import _MARKER_ROLES, _headline_shaped, _pick_headline
 from newsarchive.textlines import (
     BAD,
@@ -61,8 +61,11 @@ def test_word_count_reads_the_record_or_counts(line: str) -> None:
 # --------------------------------------------------------------------------- plain readings
 
 
-def plain_in_sequence(roles: Sequence[str], meta: dict[int, str]) -> list[bool]:
-    return [(role == "" and i not in meta) or role == "removed" for i, role in enumerate(roles)]
+def plain_sequence(
+    texts: Sequence[str], roles: Sequence[str], meta: dict[int, str]
+) -> tuple[list[int], list[bool], list[str]]:
+    seq = [i for i, role in enumerate(roles) if (role == "" and i not in meta) or role == "removed"]
+    return seq, [roles[i] == "" for i in seq], [texts[i] for i in seq]
 
 
 def plain_settle(classes: Sequence[str]) -> list[str]:
@@ -169,12 +172,13 @@ def test_settle_reads_the_neighbours_as_the_two_walks_do(classes: list[str]) -> 
 
 
 @given(
-    st.lists(st.sampled_from(["", "", "removed", "credit", "byline"]), max_size=20),
+    st.lists(st.sampled_from(["", "", "removed", "credit", "image-id"]), max_size=20),
     st.sets(st.integers(0, 19)),
 )
-def test_in_sequence_is_the_plain_test_of_each_line(roles: list[str], meta: set[int]) -> None:
+def test_sequence_is_the_plain_selection_of_lines(roles: list[str], meta: set[int]) -> None:
+    texts = [f"line {i}" for i in range(len(roles))]
     meta_lines = {i: "date" for i in meta if i < len(roles) and roles[i] == ""}
-    assert _in_sequence(roles, meta_lines) == plain_in_sequence(roles, meta_lines)
+    assert _sequence(texts, roles, meta_lines) == plain_sequence(texts, roles, meta_lines)
 
 
 #: One line of the classifier's sequence: free or rule-dropped, its class, its kind.
@@ -336,8 +340,8 @@ def _check_headline(lines: list[int], from_body: set[int], texts: Any, roles: li
     )
 
 
-def _check_in_sequence(roles: list[str], meta: dict[int, str]) -> None:
-    assert _in_sequence(roles, meta) == plain_in_sequence(roles, meta)
+def _check_sequence(texts: list[str], roles: list[str], meta: dict[int, str]) -> None:
+    assert _sequence(texts, roles, meta) == plain_sequence(texts, roles, meta)
 
 
 def _check_list_heads(seq: list[int], kinds: list[str | None]) -> None:
@@ -348,7 +352,7 @@ CHECKS = (
     (text, "settle", _check_settle),
     (text, "mark_teasers", _check_teasers),
     (text, "comments_start", _check_comments),
-    (text, "_in_sequence", _check_in_sequence),
+    (text, "_sequence", _check_sequence),
     (text, "list_heads", _check_list_heads),
     (textheader, "_pick_headline", _check_headline),
 )

@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, count
 from typing import NamedTuple
 
 from newsarchive import datelines, dates, language, people
@@ -171,7 +171,10 @@ def _line_roles(texts: list[str], rules: RuleSet | None, url: str | None) -> _Ro
     roles = [""] * len(texts)
     reasons: list[str | None] = [None] * len(texts)
     kinds: list[str | None] = [None] * len(texts)
-    for i, rule in enumerate(matcher.match_all(texts)):
+    matched = matcher.match_all(texts)
+    # Most lines have no rule: a C-level scan picks those that have one (a rule is true).
+    for i in compress(count(), matched):
+        rule = matched[i]
         if rule is not None:
             roles[i] = "removed" if rule.action == "drop" else rule.action
             reasons[i] = rule.id
@@ -200,10 +203,7 @@ def _classify_body(
     meta = meta_lines(texts, roles, records)
     # Repetition is counted among the lines left to classify (not the byline/date lines).
     counts.subtract(map(texts.__getitem__, meta))
-    in_seq = _in_sequence(roles, meta)
-    seq = list(compress(range(len(texts)), in_seq))
-    free = list(map(operator.not_, compress(roles, in_seq)))
-    seq_texts = list(compress(texts, in_seq))
+    seq, free, seq_texts = _sequence(texts, roles, meta)
     first = page_classes(seq_texts, records, counts)
     heads = list_heads(seq, kinds)
     letters = mark_teasers(free, first, heads, seq_texts, class_letters(first))
@@ -239,15 +239,26 @@ def _classify_body(
 _SEQUENCE_ROLES = frozenset({"", "removed"})
 
 
-def _in_sequence(roles: Sequence[str], meta: dict[int, str]) -> list[bool]:
-    """Whether each line is in the classifier's sequence: a free line that is not a
-    byline or date line, or one a rule dropped. One C-level map over the roles, the few
-    byline and date lines masked out first."""
-    if meta:
-        roles = list(roles)
-        for i in meta:
-            roles[i] = "meta"
-    return list(map(_SEQUENCE_ROLES.__contains__, roles))
+def _sequence(
+    texts: Sequence[str], roles: Sequence[str], meta: dict[int, str]
+) -> tuple[list[int], list[bool], list[str]]:
+    """The classifier's sequence: the lines no rule claimed but the byline and date lines
+    (``meta``), and those a rule dropped (which their neighbours see). As the line numbers,
+    whether each is free (no rule claimed it), and the texts.
+
+    Nearly every line is in it: the lists are made for the whole page in C-level steps,
+    then the few lines outside it (the byline and date lines, and the photo lines a rule
+    lifted, which most pages have none of: two C-level counts tell) are deleted.
+    """
+    outside = list(meta)
+    if roles.count("") + roles.count("removed") < len(roles):
+        outside += (i for i, role in enumerate(roles) if role not in _SEQUENCE_ROLES)
+    seq = list(range(len(texts)))
+    free = list(map(operator.not_, roles))
+    seq_texts = list(texts)
+    for i in sorted(outside, reverse=True):
+        del seq[i], free[i], seq_texts[i]
+    return seq, free, seq_texts
 
 
 def _drop(

@@ -494,7 +494,6 @@ def mark_teasers(
     prose = letters.find(GOOD_LETTER)
     if prose < 0 or not heads:
         return letters
-    marked = list(letters)
     done = prose  # lines above this are before the article or in a list already marked
     for head, _ in heads:
         # A head is a label ("Related", "Read more about X"); "Related: <title>" is a link.
@@ -505,12 +504,15 @@ def mark_teasers(
             done = len(letters)
         for k in compress(range(head + 1, done), free[head + 1 : done]):
             first[k] = _TEASER
-            marked[k] = LETTERS[BAD]
-    return "".join(marked)
+        # No good line is in the list, and a rule-dropped one (R) stays as it is.
+        teasers = letters[head + 1 : done].translate(_TO_TEASERS)
+        letters = letters[: head + 1] + teasers + letters[done:]
+    return letters
 
 
-#: The class and reason of a teaser.
+#: The class and reason of a teaser, and its letter in place of a near or short line's.
 _TEASER = (BAD, "teaser")
+_TO_TEASERS = str.maketrans(LETTERS[NEAR] + LETTERS[SHORT], LETTERS[BAD] * 2)
 
 
 _STOPWORDS: list[frozenset[str]] = []
