@@ -375,3 +375,31 @@ def test_page_passes_read_fixture_pages_as_the_plain_readings() -> None:
             text.segment(clean_text(decode_bytes(path.read_bytes())), default_rules())
     # Each check ran, and the comment and teaser checks on pages that have such lines.
     assert set(seen) == {check.__name__ for _, _, check in CHECKS}
+
+
+def plain_title_like(text: str) -> bool:
+    if not 3 <= word_count(text) <= 30 or len(text) > 220:
+        return False
+    if len(textheader._LETTER_WORD.findall(text)) < 2:
+        return False
+    if text.endswith(".") and not text.endswith("..."):
+        return False
+    return not textheader.MENU_SEPARATOR.search(text)
+
+
+#: Text of letters (some accented or not Latin), digits, underscores, spaces and stops.
+LETTERS_AND_MORE = st.text(
+    alphabet=st.sampled_from(["a", "B", "é", "ß", "Ж", "1", "_", " ", ".", "|", "\n", "-"]),
+    max_size=30,
+)
+
+
+@given(LETTERS_AND_MORE)
+def test_two_words_of_letters_are_found_as_by_listing_them(line: str) -> None:
+    found = textheader._TWO_LETTER_WORDS.search(line) is not None
+    assert found == (len(textheader._LETTER_WORD.findall(line)) >= 2)
+
+
+@given(LETTERS_AND_MORE)
+def test_title_like_reads_as_the_plain_tests(line: str) -> None:
+    assert textheader._title_like(line) == plain_title_like(line)

@@ -489,7 +489,7 @@ def mark_teasers(
     :func:`list_heads`) and ``texts`` its texts.
 
     A list runs from its head to the next good line, so only the heads are looked at in
-    Python (most pages have none), and the lines of a list are found by string search.
+    Python (a few lines of a page, if any), and a list's end is found by string search.
     """
     prose = letters.find(GOOD_LETTER)
     if prose < 0 or not heads:
