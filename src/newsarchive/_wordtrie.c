@@ -1,6 +1,7 @@
 /*
  * _wordtrie: a compiled trie of words, and a scan finding every place of a text where
- * one of the words starts, with the longest word there.
+ * one of the words starts, with the longest word there; and a line matcher (LineRules,
+ * further down) matching lines against a matcher's rules with two such tries in one pass.
  *
  * textrules.py finds guard words and cue keys with regexes built from
  * rules.trie_pattern(words) in a lookahead at each place: the regex engine spends about
@@ -18,6 +19,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#if defined(_MSC_VER)
+#include <intrin.h>
+#endif
 
 /*
  * One node of the trie: the words sharing a prefix share the path of nodes spelling it.
@@ -155,23 +160,23 @@ add_word(WordTrie *trie, PyObject *word)
     return 0;
 }
 
-/* The longest word that the text from place on starts with, given the node of its first
-   character (a borrowed reference), or NULL when none does. */
-static inline Py_ALWAYS_INLINE PyObject *
+/* The node of the longest word that the text from place on starts with, given the node
+   of its first character, or 0 when no word does. */
+static inline Py_ALWAYS_INLINE Py_ssize_t
 longest_at(const WordTrie *trie, int kind, const void *data, Py_ssize_t length,
            Py_ssize_t place, Py_ssize_t node)
 {
-    PyObject *word = trie->nodes[node].word;
+    Py_ssize_t longest = trie->nodes[node].word != NULL ? node : 0;
     for (Py_ssize_t end = place + 1; end < length; end++) {
         node = child_for(trie, node, PyUnicode_READ(kind, data, end));
         if (node == 0) {
             break;
         }
         if (trie->nodes[node].word != NULL) {
-            word = trie->nodes[node].word;
+            longest = node;
         }
     }
-    return word;
+    return longest;
 }
 
 /* Append (place, word) to the list found: 0, or -1 with an exception set. */
@@ -206,8 +211,9 @@ scan(const WordTrie *trie, int kind, const void *data, Py_ssize_t length,
         if (open) {
             Py_ssize_t node = first_node(trie, c);
             if (node != 0) {
-                PyObject *word = longest_at(trie, kind, data, length, place, node);
-                if (word != NULL && append_place(found, place, word) < 0) {
+                Py_ssize_t longest = longest_at(trie, kind, data, length, place, node);
+                if (longest != 0
+                    && append_place(found, place, trie->nodes[longest].word) < 0) {
                     return -1;
                 }
             }
@@ -341,9 +347,523 @@ static PyTypeObject WordTrieType = {
     .tp_methods = WordTrie_methods,
 };
 
+/*
+ * LineRules: textrules.LineMatcher._match_new in one pass of C, for a matcher of at most
+ * 64 rules (bit n for rule n, in a machine word). Per line, what the Python reading does
+ * over a batch of lines:
+ *
+ *   - guard words: the line lowered (its own lower()), scanned with the word-like guards'
+ *     trie after non-word characters (and at the line's start, which follows a line break
+ *     in the Python scan) and with the other guards' trie everywhere; at each place the
+ *     longest word there gives, per matcher slot, the bits of that slot's longest guard
+ *     word it starts with, unless the slot's previous word covers the place
+ *     (_GuardScan.candidates). A line scanned alone never has a word run past its end, so
+ *     that longest guard word always fits in the line: the first option of each slot is
+ *     the one Python takes;
+ *   - plain screens: the screen's regex for the line's first character (or its whole
+ *     regex) fullmatches the line: its bits are added (PlainScreen.passing);
+ *   - candidates in bit order: a rule whose length bounds take the line's length, whose
+ *     bad last characters do not hold the line's last one, and whose pattern fullmatches
+ *     the line claims it (LineMatcher._first_match).
+ */
+
+/* One matcher slot's bits for a guard word found: those of the slot's longest guard word
+   that the found word starts with. */
+typedef struct {
+    Py_ssize_t slot;
+    Py_ssize_t size;  /* that guard word's length */
+    uint64_t bits;
+} Option;
+
+/* A plain screen: its regexes' bound fullmatch per ASCII first character and for any
+   other line (strong references, repeated where shared), and the bits it lets be tried. */
+typedef struct {
+    PyObject *by_char[128];
+    PyObject *full;
+    uint64_t bits;
+} Screen;
+
+/* One rule: what is checked before its pattern is tried, its pattern's bound fullmatch
+   and the rule object given back (strong references). */
+typedef struct {
+    Py_ssize_t low;
+    Py_ssize_t high;
+    uint64_t bad_ends[2];  /* bit c for each ASCII character c a match cannot end with */
+    PyObject *fullmatch;
+    PyObject *rule;
+} RuleEntry;
+
+typedef struct {
+    PyObject_HEAD
+    WordTrie *tries[2];          /* word-like guards (after non-word characters), others */
+    Py_ssize_t *first_option[2]; /* per node of each trie, its first option in options;
+                                    its options end where the next node's start */
+    Option *options;
+    Py_ssize_t slots;
+    Py_ssize_t *covered;         /* per slot, where its last word found ends (scratch) */
+    Screen *screens;
+    Py_ssize_t n_screens;
+    RuleEntry *rules;
+    Py_ssize_t n_rules;
+    uint64_t valid;              /* the bits of the rules there are */
+} LineRules;
+
+static PyObject *str_lower;      /* "lower" */
+static PyObject *str_fullmatch;  /* "fullmatch" */
+
+/* bits as a machine word: 0, or -1 with an exception set (OverflowError past 64 bits). */
+static int
+read_bits(PyObject *value, uint64_t *bits)
+{
+    unsigned long long read = PyLong_AsUnsignedLongLong(value);
+    if (read == (unsigned long long)-1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *bits = (uint64_t)read;
+    return 0;
+}
+
+/* Fill the options of every node of tries[t] from the dict options (word -> sequence of
+   (slot, size, bits)), counting into *count: 0, or -1 with an exception set. */
+static int
+read_options(LineRules *self, int t, PyObject *options, Py_ssize_t *count,
+             Py_ssize_t *capacity)
+{
+    const WordTrie *trie = self->tries[t];
+    self->first_option[t] = PyMem_New(Py_ssize_t, (size_t)trie->size + 1);
+    if (self->first_option[t] == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t n = 0; n < trie->size; n++) {
+        self->first_option[t][n] = *count;
+        PyObject *word = trie->nodes[n].word;
+        PyObject *choices = word != NULL ? PyDict_GetItemWithError(options, word) : NULL;
+        if (choices == NULL) {
+            if (PyErr_Occurred()) {
+                return -1;
+            }
+            continue;
+        }
+        PyObject *items = PySequence_Fast(choices, "LineRules: options must be sequences");
+        if (items == NULL) {
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(items); k++) {
+            if (*count == *capacity) {
+                Py_ssize_t more = *capacity * 2 + 16;
+                Option *grown = self->options;
+                PyMem_Resize(grown, Option, (size_t)more);
+                if (grown == NULL) {
+                    Py_DECREF(items);
+                    PyErr_NoMemory();
+                    return -1;
+                }
+                self->options = grown;
+                *capacity = more;
+            }
+            Option *option = &self->options[*count];
+            PyObject *bits;
+            if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(items, k), "nnO;LineRules: an option",
+                                  &option->slot, &option->size, &bits)
+                || read_bits(bits, &option->bits) < 0) {
+                Py_DECREF(items);
+                return -1;
+            }
+            if (option->slot < 0 || option->slot >= self->slots) {
+                Py_DECREF(items);
+                PyErr_SetString(PyExc_ValueError, "LineRules: an option's slot is out of range");
+                return -1;
+            }
+            (*count)++;
+        }
+        Py_DECREF(items);
+    }
+    self->first_option[t][trie->size] = *count;
+    return 0;
+}
+
+/* A pattern's bound fullmatch (a new reference), or NULL with an exception set. */
+static PyObject *
+fullmatch_of(PyObject *pattern)
+{
+    return PyObject_GetAttr(pattern, str_fullmatch);
+}
+
+/* Read one screen, (by_char: dict[str, Pattern], full: Pattern, bits): 0, or -1 with an
+   exception set (what was read is released with the object). */
+static int
+read_screen(Screen *screen, PyObject *item)
+{
+    PyObject *by_char, *full, *bits;
+    if (!PyArg_ParseTuple(item, "O!OO;LineRules: a screen", &PyDict_Type, &by_char, &full,
+                          &bits)
+        || read_bits(bits, &screen->bits) < 0) {
+        return -1;
+    }
+    screen->full = fullmatch_of(full);
+    if (screen->full == NULL) {
+        return -1;
+    }
+    for (int c = 0; c < 128; c++) {
+        PyObject *key = PyUnicode_FromOrdinal(c);
+        if (key == NULL) {
+            return -1;
+        }
+        PyObject *pattern = PyDict_GetItemWithError(by_char, key);
+        Py_DECREF(key);
+        if (pattern == NULL && PyErr_Occurred()) {
+            return -1;
+        }
+        screen->by_char[c] = pattern != NULL ? fullmatch_of(pattern) : Py_NewRef(screen->full);
+        if (screen->by_char[c] == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Read one rule, (rule, low, high, bad last characters: str, pattern): 0, or -1 with an
+   exception set. */
+static int
+read_rule(RuleEntry *entry, PyObject *item)
+{
+    PyObject *rule, *bad, *pattern;
+    if (!PyArg_ParseTuple(item, "OnnUO;LineRules: a rule", &rule, &entry->low, &entry->high,
+                          &bad, &pattern)) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(bad); i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(bad, i);
+        if (c >= 128) {
+            PyErr_SetString(PyExc_ValueError, "LineRules: a bad last character is not ASCII");
+            return -1;
+        }
+        entry->bad_ends[c >> 6] |= (uint64_t)1 << (c & 63);
+    }
+    entry->fullmatch = fullmatch_of(pattern);
+    if (entry->fullmatch == NULL) {
+        return -1;
+    }
+    entry->rule = Py_NewRef(rule);
+    return 0;
+}
+
+static PyObject *
+LineRules_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"wordy", "other", "options", "slots", "screens", "rules", NULL};
+    PyObject *wordy, *other, *options, *screens, *rules;
+    Py_ssize_t slots;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!O!nOO:LineRules", keywords,
+                                     &WordTrieType, &wordy, &WordTrieType, &other,
+                                     &PyDict_Type, &options, &slots, &screens, &rules)) {
+        return NULL;
+    }
+    if (slots < 0) {
+        PyErr_SetString(PyExc_ValueError, "LineRules: slots is negative");
+        return NULL;
+    }
+    screens = PySequence_Fast(screens, "LineRules: screens must be a sequence");
+    if (screens == NULL) {
+        return NULL;
+    }
+    rules = PySequence_Fast(rules, "LineRules: rules must be a sequence");
+    if (rules == NULL) {
+        Py_DECREF(screens);
+        return NULL;
+    }
+    LineRules *self = (LineRules *)type->tp_alloc(type, 0);  /* zeroed */
+    if (self == NULL) {
+        goto fail;
+    }
+    self->tries[0] = (WordTrie *)Py_NewRef(wordy);
+    self->tries[1] = (WordTrie *)Py_NewRef(other);
+    self->slots = slots;
+    self->covered = PyMem_New(Py_ssize_t, (size_t)slots + 1);
+    if (self->covered == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t count = 0, capacity = 0;
+    if (read_options(self, 0, options, &count, &capacity) < 0
+        || read_options(self, 1, options, &count, &capacity) < 0) {
+        goto fail;
+    }
+    Py_ssize_t n_screens = PySequence_Fast_GET_SIZE(screens);
+    self->screens = PyMem_New(Screen, (size_t)n_screens + 1);
+    if (self->screens == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (; self->n_screens < n_screens; self->n_screens++) {
+        Screen *screen = &self->screens[self->n_screens];
+        memset(screen, 0, sizeof(Screen));
+        if (read_screen(screen, PySequence_Fast_GET_ITEM(screens, self->n_screens)) < 0) {
+            self->n_screens++;  /* released with the object, as far as it was read */
+            goto fail;
+        }
+    }
+    Py_ssize_t n_rules = PySequence_Fast_GET_SIZE(rules);
+    if (n_rules > 64) {
+        PyErr_SetString(PyExc_ValueError, "LineRules: more than 64 rules");
+        goto fail;
+    }
+    self->rules = PyMem_New(RuleEntry, (size_t)n_rules + 1);
+    if (self->rules == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (; self->n_rules < n_rules; self->n_rules++) {
+        RuleEntry *entry = &self->rules[self->n_rules];
+        memset(entry, 0, sizeof(RuleEntry));
+        if (read_rule(entry, PySequence_Fast_GET_ITEM(rules, self->n_rules)) < 0) {
+            self->n_rules++;
+            goto fail;
+        }
+    }
+    self->valid = n_rules == 64 ? UINT64_MAX : ((uint64_t)1 << n_rules) - 1;
+    Py_DECREF(screens);
+    Py_DECREF(rules);
+    return (PyObject *)self;
+
+fail:
+    Py_DECREF(screens);
+    Py_DECREF(rules);
+    Py_XDECREF(self);
+    return NULL;
+}
+
+/* Add to *found, for the place of a line (lowered) where node (of trie t) starts the
+   longest word there, each slot's bits unless that slot's previous word covers place. */
+static inline void
+take_word(LineRules *self, int t, Py_ssize_t place, Py_ssize_t node, uint64_t *found)
+{
+    for (Py_ssize_t k = self->first_option[t][node]; k < self->first_option[t][node + 1];
+         k++) {
+        const Option *option = &self->options[k];
+        if (place >= self->covered[option->slot]) {
+            self->covered[option->slot] = place + option->size;
+            *found |= option->bits;
+        }
+    }
+}
+
+/* The bits of the guarded rules a lowered line holds a guard word for. Always inlined, so
+   that each call site, given a constant kind, reads characters of that one width. */
+static inline Py_ALWAYS_INLINE uint64_t
+guard_scan(LineRules *self, int kind, const void *data, Py_ssize_t length)
+{
+    const WordTrie *wordy = self->tries[0], *other = self->tries[1];
+    uint64_t found = 0;
+    for (Py_ssize_t slot = 0; slot < self->slots; slot++) {
+        self->covered[slot] = 0;
+    }
+    int open = 1;  /* after a non-word character (the line's start follows a line break) */
+    for (Py_ssize_t place = 0; place < length; place++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, place);
+        Py_ssize_t node = open ? first_node(wordy, c) : 0;
+        if (node != 0) {
+            node = longest_at(wordy, kind, data, length, place, node);
+            take_word(self, 0, place, node, &found);
+        }
+        else if ((node = first_node(other, c)) != 0) {
+            node = longest_at(other, kind, data, length, place, node);
+            take_word(self, 1, place, node, &found);
+        }
+        open = !is_word_char(c);
+    }
+    return found;
+}
+
+/* The guard bits of line: 0 and *bits set, or -1 with an exception set. */
+static int
+guard_bits(LineRules *self, PyObject *line, uint64_t *bits)
+{
+    PyObject *lowered = PyObject_CallMethodNoArgs(line, str_lower);
+    if (lowered == NULL) {
+        return -1;
+    }
+    if (!PyUnicode_Check(lowered)) {
+        Py_DECREF(lowered);
+        PyErr_SetString(PyExc_TypeError, "LineRules: a line's lower() is not a str");
+        return -1;
+    }
+    const void *data = PyUnicode_DATA(lowered);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(lowered);
+    switch (PyUnicode_KIND(lowered)) {
+    case PyUnicode_1BYTE_KIND:
+        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        *bits = guard_scan(self, PyUnicode_2BYTE_KIND, data, length);
+        break;
+    default:
+        *bits = guard_scan(self, PyUnicode_4BYTE_KIND, data, length);
+        break;
+    }
+    Py_DECREF(lowered);
+    return 0;
+}
+
+/* The index of the lowest bit set in bits (not 0). */
+static inline int
+lowest_bit(uint64_t bits)
+{
+#if defined(_MSC_VER)
+    unsigned long index;
+    _BitScanForward64(&index, bits);
+    return (int)index;
+#else
+    return __builtin_ctzll(bits);
+#endif
+}
+
+/* Whether fullmatch(line) finds a match: 1, 0, or -1 with an exception set. */
+static int
+full_match(PyObject *fullmatch, PyObject *line)
+{
+    PyObject *match = PyObject_CallOneArg(fullmatch, line);
+    if (match == NULL) {
+        return -1;
+    }
+    int found = match != Py_None;
+    Py_DECREF(match);
+    return found;
+}
+
+/* The rule claiming line (a borrowed reference), Py_None for none, or NULL with an
+   exception set. */
+static PyObject *
+claim(LineRules *self, PyObject *line)
+{
+    uint64_t bits;
+    if (guard_bits(self, line, &bits) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyUnicode_GET_LENGTH(line);
+    Py_UCS4 first = size ? PyUnicode_READ_CHAR(line, 0) : 128;
+    for (Py_ssize_t s = 0; s < self->n_screens; s++) {
+        const Screen *screen = &self->screens[s];
+        int passed = full_match(first < 128 ? screen->by_char[first] : screen->full, line);
+        if (passed < 0) {
+            return NULL;
+        }
+        if (passed) {
+            bits |= screen->bits;
+        }
+    }
+    Py_UCS4 last = size ? PyUnicode_READ_CHAR(line, size - 1) : 128;
+    for (bits &= self->valid; bits != 0; bits &= bits - 1) {
+        const RuleEntry *entry = &self->rules[lowest_bit(bits)];
+        if (size < entry->low || size > entry->high
+            || (last < 128 && (entry->bad_ends[last >> 6] >> (last & 63)) & 1)) {
+            continue;
+        }
+        int matched = full_match(entry->fullmatch, line);
+        if (matched < 0) {
+            return NULL;
+        }
+        if (matched) {
+            return entry->rule;
+        }
+    }
+    return Py_None;
+}
+
+PyDoc_STRVAR(match_doc,
+"match($self, lines, /)\n--\n\n"
+"The rule claiming each of lines (a list or tuple of str), or None.");
+
+static PyObject *
+LineRules_match(LineRules *self, PyObject *lines)
+{
+    PyObject *items = PySequence_Fast(lines, "LineRules.match: lines must be a sequence");
+    if (items == NULL) {
+        return NULL;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    PyObject *found = PyList_New(count);
+    if (found == NULL) {
+        Py_DECREF(items);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *line = PySequence_Fast_GET_ITEM(items, i);
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "LineRules.match: a line is %.100s, not str",
+                         Py_TYPE(line)->tp_name);
+            goto fail;
+        }
+        PyObject *rule = claim(self, line);
+        if (rule == NULL) {
+            goto fail;
+        }
+        PyList_SET_ITEM(found, i, Py_NewRef(rule));
+    }
+    Py_DECREF(items);
+    return found;
+
+fail:
+    Py_DECREF(items);
+    Py_DECREF(found);  /* its items not yet set are NULL, which it skips */
+    return NULL;
+}
+
+static void
+LineRules_dealloc(LineRules *self)
+{
+    for (Py_ssize_t s = 0; s < self->n_screens; s++) {
+        for (int c = 0; c < 128; c++) {
+            Py_XDECREF(self->screens[s].by_char[c]);
+        }
+        Py_XDECREF(self->screens[s].full);
+    }
+    for (Py_ssize_t n = 0; n < self->n_rules; n++) {
+        Py_XDECREF(self->rules[n].fullmatch);
+        Py_XDECREF(self->rules[n].rule);
+    }
+    PyMem_Free(self->screens);
+    PyMem_Free(self->rules);
+    PyMem_Free(self->options);
+    PyMem_Free(self->first_option[0]);
+    PyMem_Free(self->first_option[1]);
+    PyMem_Free(self->covered);
+    Py_XDECREF(self->tries[0]);
+    Py_XDECREF(self->tries[1]);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef LineRules_methods[] = {
+    {"match", (PyCFunction)LineRules_match, METH_O, match_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(LineRules_doc,
+"LineRules(wordy, other, options, slots, screens, rules)\n--\n\n"
+"A line matcher's rules (at most 64) with their screens, matching lines in one pass of C:\n"
+"wordy and other are the guard tries (word-like guards, found after non-word characters\n"
+"only, and the rest); options maps each guard word found to (slot, size, bits) per slot,\n"
+"the bits and length of that slot's longest guard word it starts with; screens are\n"
+"(by_char, full, bits) plain screens; rules are (rule, low, high, bad_ends, pattern).");
+
+static PyTypeObject LineRulesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "newsarchive._wordtrie.LineRules",
+    .tp_doc = LineRules_doc,
+    .tp_basicsize = sizeof(LineRules),
+    .tp_itemsize = 0,
+    /* Its rules, patterns and tries do not refer back to it: no cycles, no GC support. */
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = LineRules_new,
+    .tp_dealloc = (destructor)LineRules_dealloc,
+    .tp_methods = LineRules_methods,
+};
+
 PyDoc_STRVAR(module_doc,
 "A compiled trie of words finding, at every place of a text, the longest word starting\n"
-"there: what textrules.py's trie regexes find, in one pass of C.");
+"there: what textrules.py's trie regexes find, in one pass of C; and a line matcher\n"
+"doing what textrules.LineMatcher does in Python.");
 
 static struct PyModuleDef wordtrie_module = {
     PyModuleDef_HEAD_INIT,
@@ -358,14 +878,18 @@ PyInit__wordtrie(void)
     for (int c = 0; c < 128; c++) {
         ascii_word[c] = Py_ISALNUM(c) || c == '_';
     }
-    if (PyType_Ready(&WordTrieType) < 0) {
+    str_lower = PyUnicode_InternFromString("lower");
+    str_fullmatch = PyUnicode_InternFromString("fullmatch");
+    if (str_lower == NULL || str_fullmatch == NULL || PyType_Ready(&WordTrieType) < 0
+        || PyType_Ready(&LineRulesType) < 0) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&wordtrie_module);
     if (module == NULL) {
         return NULL;
     }
-    if (PyModule_AddObjectRef(module, "WordTrie", (PyObject *)&WordTrieType) < 0) {
+    if (PyModule_AddObjectRef(module, "WordTrie", (PyObject *)&WordTrieType) < 0
+        || PyModule_AddObjectRef(module, "LineRules", (PyObject *)&LineRulesType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -5,16 +5,18 @@ screens read off the patterns (``textscreen.py``), guard words found over all of
 new lines at once, a cache of lines already seen, and profile detection by cues searched
 once over the page, after one scan for the text they need. The scans for guard words and
 cue keys are regexes, or, where the C extension ``_wordtrie`` was built, a compiled trie
-finding the same in one pass.
+finding the same in one pass; there, a matcher's new lines are also matched in one pass
+of C (``_wordtrie.LineRules``), doing what the Python loops here do.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, compress, count, filterfalse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from newsarchive.rules import Profile, Rule, RuleSet, trie_pattern
 from newsarchive.textscreen import (
@@ -27,22 +29,29 @@ from newsarchive.textscreen import (
 )
 
 if TYPE_CHECKING:
-    from newsarchive._wordtrie import WordTrie
+    from newsarchive._wordtrie import LineRules, WordTrie
 
 
-def _compiled_trie() -> type[WordTrie] | None:
-    """The C trie of words (``_wordtrie.c``), or ``None`` where it was not built (it is
-    optional, for a machine without a C compiler): the regex scans it stands in for
-    then run, and find the same."""
+class _Compiled(NamedTuple):
+    """The types of the C extension ``_wordtrie``."""
+
+    WordTrie: type[WordTrie]
+    LineRules: type[LineRules]
+
+
+def _compiled_trie() -> _Compiled | None:
+    """The C extension ``_wordtrie`` (its trie of words and its line matcher), or ``None``
+    where it was not built (it is optional, for a machine without a C compiler): the
+    regex scans and Python loops it stands in for then run, and find the same."""
     try:
-        from newsarchive._wordtrie import WordTrie
+        from newsarchive._wordtrie import LineRules, WordTrie
     except ImportError:
         return None
-    return WordTrie
+    return _Compiled(WordTrie, LineRules)
 
 
-#: What guard and cue-key scans are built with: the C trie where built, else ``None``
-#: for the regexes (which tests set, to compare the two).
+#: What guard and cue-key scans and line matching are built with: the C extension where
+#: built, else ``None`` for the regexes and Python loops (which tests set, to compare).
 _TRIE = _compiled_trie()
 
 # --------------------------------------------------------------------------- rule matching
@@ -59,6 +68,7 @@ class _Matcher:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(r for r in rules if r.pattern is not None)
+        self.patterns = tuple(r.pattern for r in rules if r.pattern is not None)
         self.plain = PlainScreen(
             [r.pattern.pattern for r in self.rules if not r.guard and r.pattern is not None]
         )
@@ -102,7 +112,7 @@ class _GuardScan:
         other = [w for w in words if not w[:1].isalnum()]
         #: The word-like guards' trie (scanned after non-word characters only) and the
         #: others' trie; else (``None``) the regex scans.
-        self.tries = (_TRIE(wordy), _TRIE(other)) if _TRIE is not None else None
+        self.tries = (_TRIE.WordTrie(wordy), _TRIE.WordTrie(other)) if _TRIE is not None else None
         self.scans: list[re.Pattern[str]] = []
         if self.tries is None:
             if wordy:
@@ -119,6 +129,16 @@ class _GuardScan:
                 if options:
                     self.options[found].append((slot, options))
         self.slots = len(matchers)
+
+    def longest_options(self) -> dict[str, list[tuple[int, int, int]]]:
+        """Per word found, per matcher slot, the length and bits of that slot's longest
+        guard word it starts with (``slot, size, bits``): all :meth:`candidates` needs for
+        a line scanned alone, where a word found never runs past the line's end, so that
+        no shorter choice is ever taken (what ``_wordtrie.LineRules`` is given)."""
+        return {
+            word: [(slot, *choices[0]) for slot, choices in options]
+            for word, options in self.options.items()
+        }
 
     def candidates(self, lines: Sequence[str]) -> list[int]:
         """The bits of the guarded rules each of ``lines`` holds a guard word for."""
@@ -213,12 +233,32 @@ class LineMatcher:
     def __init__(self, own: _Matcher, generic: _Matcher) -> None:
         shift = len(own.rules)
         self.rules = own.rules + generic.rules
+        self.patterns = own.patterns + generic.patterns
         self.lengths = own.lengths + generic.lengths
         self.bad_ends = own.bad_ends + generic.bad_ends
         screens = ((own.plain, own.plain_bits), (generic.plain, generic.plain_bits << shift))
         self.screens = [(screen, bits) for screen, bits in screens if bits]
         self.guards = _GuardScan(((own.guarded_by, 0), (generic.guarded_by, shift)))
+        #: The C line matcher doing what :meth:`_match_new` does, where the extension is
+        #: built and the rules' bits fit in its machine word; else ``None``.
+        self.compiled = self._compiled()
         self.cache: dict[str, Rule | None] = {}
+
+    def _compiled(self) -> LineRules | None:
+        """The C line matcher of these rules, screens and guards (see ``_wordtrie.c``)."""
+        tries = self.guards.tries
+        if _TRIE is None or tries is None or len(self.rules) > _COMPILED_RULES:
+            return None
+        # The most a pattern spans may pass any C size; no line is longer than the largest.
+        rules = [
+            (rule, low, min(high, sys.maxsize), "".join(sorted(bad)), pattern)
+            for rule, pattern, (low, high), bad in zip(
+                self.rules, self.patterns, self.lengths, self.bad_ends, strict=True
+            )
+        ]
+        screens = [(screen.by_char, screen.full, bits) for screen, bits in self.screens]
+        options = self.guards.longest_options()
+        return _TRIE.LineRules(tries[0], tries[1], options, self.guards.slots, screens, rules)
 
     def match(self, line: str) -> Rule | None:
         """The rule that claims ``line`` (whole, stripped), or ``None``."""
@@ -241,7 +281,10 @@ class LineMatcher:
     def _match_new(self, lines: Sequence[str]) -> list[Rule | None]:
         """The rule claiming each of ``lines``: the guard scan and the plain screens take
         them all at once (regex scans, C-level maps); only a line with candidate rules (a
-        third of a page's new lines) is looked at in Python, one rule at a time."""
+        third of a page's new lines) is looked at in Python, one rule at a time. The C
+        line matcher, where built, does all of it in one pass."""
+        if self.compiled is not None:
+            return self.compiled.match(lines)
         candidates = self.guards.candidates(lines)
         for screen, bits in self.screens:
             for index in screen.passing(lines):
@@ -270,6 +313,10 @@ class LineMatcher:
             candidates ^= lowest
         return None
 
+
+#: Rules a C line matcher takes: their bits fit in its machine word (the shipped profiles
+#: have some 30 rules with the generic ones); a matcher of more matches in Python.
+_COMPILED_RULES = 64
 
 #: Lines remembered per matcher before the cache starts afresh.
 _CACHE_SIZE = 50_000
@@ -347,7 +394,7 @@ class _CueKeys:
 
     def __init__(self, keys: Iterable[str]) -> None:
         words = sorted({key for key in keys if key})
-        self.trie = _TRIE(words) if _TRIE is not None else None
+        self.trie = _TRIE.WordTrie(words) if _TRIE is not None else None
         self.scan = _every_place(words) if words and self.trie is None else None
         self.within = {found: {word for word in words if found.startswith(word)} for found in words}
 
