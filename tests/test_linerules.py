@@ -39,19 +39,16 @@ except ImportError:
     )
 
 
-def python_claims(matcher: LineMatcher, lines: Sequence[str]) -> list[Rule | None]:
-    """What the Python reading of ``_match_new`` claims (the C matcher set aside)."""
-    compiled, matcher.compiled = matcher.compiled, None
-    try:
-        return matcher._match_new(lines)
-    finally:
-        matcher.compiled = compiled
+def c_claims(compiled: LineRules, lines: Sequence[str]) -> list[Rule | None]:
+    """What the C matcher claims, every line new to it."""
+    return compiled.match_all(lines, {}, 1 << 30)
 
 
 def assert_claims_alike(matcher: LineMatcher, lines: Sequence[str]) -> list[Rule | None]:
+    """The C matcher claims ``lines`` (distinct) as the Python reading does."""
     assert matcher.compiled is not None
-    claimed = matcher.compiled.match(lines)
-    assert claimed == python_claims(matcher, lines)
+    claimed = c_claims(matcher.compiled, lines)
+    assert claimed == matcher._match_new(lines)
     return claimed
 
 
@@ -91,11 +88,36 @@ def test_generated_rules_claim_lines_alike_in_c_in_python_and_in_order(
     )
     own_rules = tuple(rule(n, p, g) for n, (p, g) in enumerate(data.draw(rules_st)))
     generic_rules = tuple(rule(100 + n, p, g) for n, (p, g) in enumerate(data.draw(rules_st)))
-    lines = data.draw(wide_lines(fragments))
+    lines = list(dict.fromkeys(data.draw(wide_lines(fragments))))
     profile = Profile("test", "Test", rules=own_rules)
     matcher = line_matcher(RuleSet(rules=generic_rules, profiles=(profile,)), profile)
     claimed = assert_claims_alike(matcher, lines)
     assert claimed == [reference(line, (own_rules, generic_rules)) for line in lines]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    pages=st.lists(
+        st.lists(st.sampled_from(["a (c)", "Menu", "ab", "x", "y (c)", "share"])), max_size=8
+    ),
+    limit=st.integers(1, 6),
+)
+def test_the_cache_is_kept_and_started_afresh_as_in_python(
+    pages: list[list[str]], limit: int
+) -> None:
+    """Pages matched in turn, with a cache of a few lines: the same rules, the same
+    cache after each page."""
+    matcher = small_matcher()
+    compiled = matcher.compiled
+    assert compiled is not None
+    c_cache: dict[str, Rule | None] = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textrules, "_CACHE_SIZE", limit)
+        patch.setattr(matcher, "compiled", None)
+        for page in pages:
+            assert compiled.match_all(page, c_cache, limit) == matcher.match_all(page)
+            assert c_cache == matcher.cache
+            assert list(c_cache) == list(matcher.cache)
 
 
 def test_plain_screens_of_many_alternatives_and_a_line_of_each_width() -> None:
@@ -134,7 +156,7 @@ def test_the_matcher_holds_one_reference_to_each_rule_until_it_goes() -> None:
     compiled = matcher.compiled
     assert compiled is not None
     before = sys.getrefcount(rule_0)
-    found = compiled.match(["a (c)"] * 10)
+    found = c_claims(compiled, ["a (c)"] * 10)
     assert found == [rule_0] * 10
     assert sys.getrefcount(rule_0) == before + 10
     del found
@@ -149,12 +171,12 @@ def test_matching_leaves_no_memory_behind() -> None:
     compiled = small_matcher().compiled
     assert compiled is not None
     lines = ["a (c)", "Menu", "ab", "abc def", "É (c)", "\U0001d51e", "x" * 400]
-    compiled.match(lines)
+    c_claims(compiled, lines)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         for _ in range(20_000):
-            compiled.match(lines)
+            c_claims(compiled, lines)
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
@@ -179,11 +201,11 @@ def test_bad_lines_and_bad_rules_raise() -> None:
     compiled = small_matcher().compiled
     assert compiled is not None
     with pytest.raises(TypeError, match="not str"):
-        compiled.match(["a", b"b"])  # type: ignore[list-item]
+        c_claims(compiled, ["a", b"b"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="sequence"):
-        compiled.match(42)  # type: ignore[arg-type]
+        c_claims(compiled, 42)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="lower"):
-        compiled.match([Lowering("ab")])
+        c_claims(compiled, [Lowering("ab")])
     tries = (WordTrie(["ab"]), WordTrie(["("]))
     good = (rule(0, ".*"), 0, 10, ".", re.compile(".*"))
     with pytest.raises(OverflowError):
@@ -199,10 +221,10 @@ def test_bad_lines_and_bad_rules_raise() -> None:
     bad_rule = (rule(0, ".*"), 0, 10, "", FailingPattern())
     failing = LineRules(*tries, {"ab": [(0, 2, 1)]}, 1, [], [bad_rule])
     with pytest.raises(RuntimeError, match="an ab line"):
-        failing.match(["x", "an ab line"])
+        c_claims(failing, ["x", "an ab line"])
     # Bits of rules it does not have are never tried.
     lone = LineRules(*tries, {"ab": [(0, 2, 0b110)]}, 1, [], [good])
-    assert lone.match(["ab", "x"]) == [None, None]
+    assert c_claims(lone, ["ab", "x"]) == [None, None]
 
 
 def test_the_matcher_is_used_where_the_extension_is_built(

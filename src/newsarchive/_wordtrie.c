@@ -160,15 +160,24 @@ add_word(WordTrie *trie, PyObject *word)
     return 0;
 }
 
-/* The node of the longest word that the text from place on starts with, given the node
-   of its first character, or 0 when no word does. */
+/* The character at index i of the text, lowered when fold is set (for a text of ASCII
+   characters only, where that is what str.lower() gives). */
+static inline Py_ALWAYS_INLINE Py_UCS4
+read_char(int kind, const void *data, Py_ssize_t i, int fold)
+{
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    return fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* The node of the longest word that the text from place on starts with (read lowered
+   with fold), given the node of its first character, or 0 when no word does. */
 static inline Py_ALWAYS_INLINE Py_ssize_t
 longest_at(const WordTrie *trie, int kind, const void *data, Py_ssize_t length,
-           Py_ssize_t place, Py_ssize_t node)
+           Py_ssize_t place, Py_ssize_t node, int fold)
 {
     Py_ssize_t longest = trie->nodes[node].word != NULL ? node : 0;
     for (Py_ssize_t end = place + 1; end < length; end++) {
-        node = child_for(trie, node, PyUnicode_READ(kind, data, end));
+        node = child_for(trie, node, read_char(kind, data, end, fold));
         if (node == 0) {
             break;
         }
@@ -211,7 +220,7 @@ scan(const WordTrie *trie, int kind, const void *data, Py_ssize_t length,
         if (open) {
             Py_ssize_t node = first_node(trie, c);
             if (node != 0) {
-                Py_ssize_t longest = longest_at(trie, kind, data, length, place, node);
+                Py_ssize_t longest = longest_at(trie, kind, data, length, place, node, 0);
                 if (longest != 0
                     && append_place(found, place, trie->nodes[longest].word) < 0) {
                     return -1;
@@ -348,12 +357,12 @@ static PyTypeObject WordTrieType = {
 };
 
 /*
- * LineRules: textrules.LineMatcher._match_new in one pass of C, for a matcher of at most
- * 64 rules (bit n for rule n, in a machine word). Per line, what the Python reading does
- * over a batch of lines:
+ * LineRules: textrules.LineMatcher.match_all in one pass of C, for a matcher of at most
+ * 64 rules (bit n for rule n, in a machine word): the lines not in the cache are matched,
+ * each doing what the Python reading (_match_new) does over a batch of lines:
  *
- *   - guard words: the line lowered (its own lower()), scanned with the word-like guards'
- *     trie after non-word characters (and at the line's start, which follows a line break
+ *   - guard words: the line lowered (by its lower(), or as read for ASCII text), scanned
+ *     with the word-like guards' trie after non-word characters (and at the line's start, which follows a line break
  *     in the Python scan) and with the other guards' trie everywhere; at each place the
  *     longest word there gives, per matcher slot, the bits of that slot's longest guard
  *     word it starts with, unless the slot's previous word covers the place
@@ -649,10 +658,11 @@ take_word(LineRules *self, int t, Py_ssize_t place, Py_ssize_t node, uint64_t *f
     }
 }
 
-/* The bits of the guarded rules a lowered line holds a guard word for. Always inlined, so
-   that each call site, given a constant kind, reads characters of that one width. */
+/* The bits of the guarded rules a lowered line holds a guard word for (a line lowered as
+   it is read, with fold). Always inlined, so that each call site, given a constant kind
+   and fold, reads characters of that one width. */
 static inline Py_ALWAYS_INLINE uint64_t
-guard_scan(LineRules *self, int kind, const void *data, Py_ssize_t length)
+guard_scan(LineRules *self, int kind, const void *data, Py_ssize_t length, int fold)
 {
     const WordTrie *wordy = self->tries[0], *other = self->tries[1];
     uint64_t found = 0;
@@ -661,14 +671,14 @@ guard_scan(LineRules *self, int kind, const void *data, Py_ssize_t length)
     }
     int open = 1;  /* after a non-word character (the line's start follows a line break) */
     for (Py_ssize_t place = 0; place < length; place++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, place);
+        Py_UCS4 c = read_char(kind, data, place, fold);
         Py_ssize_t node = open ? first_node(wordy, c) : 0;
         if (node != 0) {
-            node = longest_at(wordy, kind, data, length, place, node);
+            node = longest_at(wordy, kind, data, length, place, node, fold);
             take_word(self, 0, place, node, &found);
         }
         else if ((node = first_node(other, c)) != 0) {
-            node = longest_at(other, kind, data, length, place, node);
+            node = longest_at(other, kind, data, length, place, node, fold);
             take_word(self, 1, place, node, &found);
         }
         open = !is_word_char(c);
@@ -676,10 +686,17 @@ guard_scan(LineRules *self, int kind, const void *data, Py_ssize_t length)
     return found;
 }
 
-/* The guard bits of line: 0 and *bits set, or -1 with an exception set. */
+/* The guard bits of line: 0 and *bits set, or -1 with an exception set. A line of ASCII
+   characters only (most) is lowered as it is read, as str.lower() would lower it; another
+   (or a str subclass, whose lower() may differ) is lowered by its lower(). */
 static int
 guard_bits(LineRules *self, PyObject *line, uint64_t *bits)
 {
+    if (PyUnicode_CheckExact(line) && PyUnicode_IS_ASCII(line)) {
+        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, PyUnicode_DATA(line),
+                           PyUnicode_GET_LENGTH(line), 1);
+        return 0;
+    }
     PyObject *lowered = PyObject_CallMethodNoArgs(line, str_lower);
     if (lowered == NULL) {
         return -1;
@@ -693,13 +710,13 @@ guard_bits(LineRules *self, PyObject *line, uint64_t *bits)
     Py_ssize_t length = PyUnicode_GET_LENGTH(lowered);
     switch (PyUnicode_KIND(lowered)) {
     case PyUnicode_1BYTE_KIND:
-        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length);
+        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length, 0);
         break;
     case PyUnicode_2BYTE_KIND:
-        *bits = guard_scan(self, PyUnicode_2BYTE_KIND, data, length);
+        *bits = guard_scan(self, PyUnicode_2BYTE_KIND, data, length, 0);
         break;
     default:
-        *bits = guard_scan(self, PyUnicode_4BYTE_KIND, data, length);
+        *bits = guard_scan(self, PyUnicode_4BYTE_KIND, data, length, 0);
         break;
     }
     Py_DECREF(lowered);
@@ -771,43 +788,101 @@ claim(LineRules *self, PyObject *line)
     return Py_None;
 }
 
-PyDoc_STRVAR(match_doc,
-"match($self, lines, /)\n--\n\n"
-"The rule claiming each of lines (a list or tuple of str), or None.");
+/* Add each line of items not in cache to the dict fresh (once, in order, valued None):
+   0, or -1 with an exception set. With cache NULL, every line is added. */
+static int
+collect_new(PyObject *items, PyObject *cache, PyObject *fresh)
+{
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(items); i++) {
+        PyObject *line = PySequence_Fast_GET_ITEM(items, i);
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "LineRules.match_all: a line is %.100s, not str",
+                         Py_TYPE(line)->tp_name);
+            return -1;
+        }
+        if (cache != NULL) {
+            int known = PyDict_Contains(cache, line);
+            if (known < 0) {
+                return -1;
+            }
+            if (known) {
+                continue;
+            }
+        }
+        if (PyDict_SetDefault(fresh, line, Py_None) == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(match_all_doc,
+"match_all($self, lines, cache, limit, /)\n--\n\n"
+"The rule claiming each of lines (a list or tuple of str), or None, as\n"
+"textrules.LineMatcher.match_all finds it: lines not in the dict cache are matched (each\n"
+"once) and added to it; when that would take cache past limit lines, it is cleared\n"
+"first and every line of this call is matched afresh.");
 
 static PyObject *
-LineRules_match(LineRules *self, PyObject *lines)
+LineRules_match_all(LineRules *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    PyObject *items = PySequence_Fast(lines, "LineRules.match: lines must be a sequence");
+    Py_ssize_t limit;
+    if (nargs != 3 || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "LineRules.match_all takes lines, a dict cache and a limit");
+        return NULL;
+    }
+    limit = PyLong_AsSsize_t(args[2]);
+    if (limit == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *cache = args[1];
+    PyObject *items = PySequence_Fast(args[0], "LineRules.match_all: lines must be a sequence");
     if (items == NULL) {
         return NULL;
     }
+    PyObject *found = NULL;
+    PyObject *fresh = PyDict_New();
+    if (fresh == NULL || collect_new(items, cache, fresh) < 0) {
+        goto done;
+    }
+    if (PyDict_GET_SIZE(fresh) > 0 && PyDict_GET_SIZE(cache) + PyDict_GET_SIZE(fresh) > limit) {
+        /* Starting afresh forgets this call's known lines too: match them again. */
+        PyDict_Clear(cache);
+        PyDict_Clear(fresh);
+        if (collect_new(items, NULL, fresh) < 0) {
+            goto done;
+        }
+    }
+    Py_ssize_t position = 0;
+    PyObject *line, *ignored;
+    while (PyDict_Next(fresh, &position, &line, &ignored)) {
+        PyObject *rule = claim(self, line);  /* calls no code that changes fresh */
+        if (rule == NULL || PyDict_SetItem(cache, line, rule) < 0) {
+            goto done;
+        }
+    }
     Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
-    PyObject *found = PyList_New(count);
+    found = PyList_New(count);
     if (found == NULL) {
-        Py_DECREF(items);
-        return NULL;
+        goto done;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *line = PySequence_Fast_GET_ITEM(items, i);
-        if (!PyUnicode_Check(line)) {
-            PyErr_Format(PyExc_TypeError, "LineRules.match: a line is %.100s, not str",
-                         Py_TYPE(line)->tp_name);
-            goto fail;
-        }
-        PyObject *rule = claim(self, line);
+        PyObject *rule = PyDict_GetItemWithError(cache, PySequence_Fast_GET_ITEM(items, i));
         if (rule == NULL) {
-            goto fail;
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_RuntimeError, "LineRules.match_all: the cache changed");
+            }
+            Py_CLEAR(found);
+            goto done;
         }
         PyList_SET_ITEM(found, i, Py_NewRef(rule));
     }
+
+done:
+    Py_XDECREF(fresh);
     Py_DECREF(items);
     return found;
-
-fail:
-    Py_DECREF(items);
-    Py_DECREF(found);  /* its items not yet set are NULL, which it skips */
-    return NULL;
 }
 
 static void
@@ -835,7 +910,8 @@ LineRules_dealloc(LineRules *self)
 }
 
 static PyMethodDef LineRules_methods[] = {
-    {"match", (PyCFunction)LineRules_match, METH_O, match_doc},
+    {"match_all", (PyCFunction)(void (*)(void))LineRules_match_all, METH_FASTCALL,
+     match_all_doc},
     {NULL, NULL, 0, NULL},
 };
 

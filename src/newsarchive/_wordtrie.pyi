@@ -26,5 +26,6 @@ class LineRules:
         screens: Sequence[tuple[dict[str, re.Pattern[str]], re.Pattern[str], int]],
         rules: Sequence[tuple[object, int, int, str, re.Pattern[str]]],
     ) -> None: ...
-    def match(self, lines: Sequence[str], /) -> list[Any]:
-        """The rule claiming each of ``lines``, or ``None``."""
+    def match_all(self, lines: Sequence[str], cache: dict[str, Any], limit: int, /) -> list[Any]:
+        """The rule claiming each of ``lines``, or ``None``: lines not in ``cache`` are
+        matched and added to it, which is cleared first when it would pass ``limit``."""

@@ -239,7 +239,7 @@ class LineMatcher:
         screens = ((own.plain, own.plain_bits), (generic.plain, generic.plain_bits << shift))
         self.screens = [(screen, bits) for screen, bits in screens if bits]
         self.guards = _GuardScan(((own.guarded_by, 0), (generic.guarded_by, shift)))
-        #: The C line matcher doing what :meth:`_match_new` does, where the extension is
+        #: The C line matcher doing what :meth:`match_all` does, where the extension is
         #: built and the rules' bits fit in its machine word; else ``None``.
         self.compiled = self._compiled()
         self.cache: dict[str, Rule | None] = {}
@@ -266,7 +266,10 @@ class LineMatcher:
 
     def match_all(self, lines: Sequence[str]) -> list[Rule | None]:
         """The rule claiming each of ``lines`` (see :meth:`match`): a page's lines in one
-        call, most of them a cache lookup."""
+        call, most of them a cache lookup (the C line matcher, where built, does the
+        same in one call)."""
+        if self.compiled is not None:
+            return self.compiled.match_all(lines, self.cache, _CACHE_SIZE)
         cache = self.cache
         distinct = dict.fromkeys(lines)
         new = list(filterfalse(cache.__contains__, distinct))
@@ -281,10 +284,7 @@ class LineMatcher:
     def _match_new(self, lines: Sequence[str]) -> list[Rule | None]:
         """The rule claiming each of ``lines``: the guard scan and the plain screens take
         them all at once (regex scans, C-level maps); only a line with candidate rules (a
-        third of a page's new lines) is looked at in Python, one rule at a time. The C
-        line matcher, where built, does all of it in one pass."""
-        if self.compiled is not None:
-            return self.compiled.match(lines)
+        third of a page's new lines) is looked at in Python, one rule at a time."""
         candidates = self.guards.candidates(lines)
         for screen, bits in self.screens:
             for index in screen.passing(lines):
