@@ -369,8 +369,11 @@ static PyTypeObject WordTrieType = {
  *     (_GuardScan.candidates). A line scanned alone never has a word run past its end, so
  *     that longest guard word always fits in the line: the first option of each slot is
  *     the one Python takes;
- *   - plain screens: the screen's regex for the line's first character (or its whole
- *     regex) fullmatches the line: its bits are added (PlainScreen.passing);
+ *   - plain screens: the line passes when the regex of the screen's alternatives opening
+ *     with no literal text, for its first character and whether it holds a space,
+ *     fullmatches it, or the regex of those opening with some text its ASCII opening,
+ *     lowered, starts with does: its bits are added (PlainScreen.split_may_match, which
+ *     answers as PlainScreen.passing does);
  *   - candidates in bit order: a rule whose length bounds take the line's length, whose
  *     bad last characters do not hold the line's last one, and whose pattern fullmatches
  *     the line claims it (LineMatcher._first_match).
@@ -384,11 +387,16 @@ typedef struct {
     uint64_t bits;
 } Option;
 
-/* A plain screen: its regexes' bound fullmatch per ASCII first character and for any
-   other line (strong references, repeated where shared), and the bits it lets be tried. */
+/* Index 128 of Screen.wild: a line opening outside ASCII, or empty. */
+#define OTHER_FIRST 128
+
+/* A plain screen (textscreen.PlainScreen's split): the bound fullmatch of its regexes
+   (strong references, repeated where shared, NULL where none can match), and the bits it
+   lets be tried. */
 typedef struct {
-    PyObject *by_char[128];
-    PyObject *full;
+    PyObject *wild[2][OTHER_FIRST + 1];  /* per line with a space or not, per first char */
+    WordTrie *openings;                  /* the literal openings (ASCII, lowered) */
+    PyObject **by_opening;               /* per node of openings */
     uint64_t bits;
 } Screen;
 
@@ -499,33 +507,64 @@ fullmatch_of(PyObject *pattern)
     return PyObject_GetAttr(pattern, str_fullmatch);
 }
 
-/* Read one screen, (by_char: dict[str, Pattern], full: Pattern, bits): 0, or -1 with an
-   exception set (what was read is released with the object). */
+/* *found: the bound fullmatch of the pattern at key in the dict patterns (a new
+   reference), or NULL where it has none: 0, or -1 with an exception set. */
 static int
-read_screen(Screen *screen, PyObject *item)
+fullmatch_at(PyObject *patterns, PyObject *key, PyObject **found)
 {
-    PyObject *by_char, *full, *bits;
-    if (!PyArg_ParseTuple(item, "O!OO;LineRules: a screen", &PyDict_Type, &by_char, &full,
-                          &bits)
-        || read_bits(bits, &screen->bits) < 0) {
-        return -1;
+    PyObject *pattern = PyDict_GetItemWithError(patterns, key);
+    if (pattern == NULL) {
+        *found = NULL;
+        return PyErr_Occurred() ? -1 : 0;
     }
-    screen->full = fullmatch_of(full);
-    if (screen->full == NULL) {
-        return -1;
-    }
-    for (int c = 0; c < 128; c++) {
-        PyObject *key = PyUnicode_FromOrdinal(c);
+    *found = fullmatch_of(pattern);
+    return *found == NULL ? -1 : 0;
+}
+
+/* Fill wild from the dict by_first (first character, or "" for another line, to
+   pattern): 0, or -1 with an exception set. */
+static int
+read_wild(PyObject **wild, PyObject *by_first)
+{
+    for (int c = 0; c <= OTHER_FIRST; c++) {
+        PyObject *key = c < OTHER_FIRST ? PyUnicode_FromOrdinal(c) : PyUnicode_New(0, 0);
         if (key == NULL) {
             return -1;
         }
-        PyObject *pattern = PyDict_GetItemWithError(by_char, key);
+        int failed = fullmatch_at(by_first, key, &wild[c]);
         Py_DECREF(key);
-        if (pattern == NULL && PyErr_Occurred()) {
+        if (failed) {
             return -1;
         }
-        screen->by_char[c] = pattern != NULL ? fullmatch_of(pattern) : Py_NewRef(screen->full);
-        if (screen->by_char[c] == NULL) {
+    }
+    return 0;
+}
+
+/* Read one screen, (unspaced: dict[str, Pattern], spaced: the same, openings: WordTrie,
+   by_opening: dict[str, Pattern], bits): 0, or -1 with an exception set (what was read
+   is released with the object). */
+static int
+read_screen(Screen *screen, PyObject *item)
+{
+    PyObject *unspaced, *spaced, *openings, *by_opening, *bits;
+    if (!PyArg_ParseTuple(item, "O!O!O!O!O;LineRules: a screen", &PyDict_Type, &unspaced,
+                          &PyDict_Type, &spaced, &WordTrieType, &openings, &PyDict_Type,
+                          &by_opening, &bits)
+        || read_bits(bits, &screen->bits) < 0 || read_wild(screen->wild[0], unspaced) < 0
+        || read_wild(screen->wild[1], spaced) < 0) {
+        return -1;
+    }
+    screen->openings = (WordTrie *)Py_NewRef(openings);
+    Py_ssize_t nodes = screen->openings->size;
+    screen->by_opening = PyMem_New(PyObject *, (size_t)nodes);
+    if (screen->by_opening == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(screen->by_opening, 0, sizeof(PyObject *) * (size_t)nodes);
+    for (Py_ssize_t n = 0; n < nodes; n++) {
+        PyObject *word = screen->openings->nodes[n].word;
+        if (word != NULL && fullmatch_at(by_opening, word, &screen->by_opening[n]) < 0) {
             return -1;
         }
     }
@@ -749,6 +788,39 @@ full_match(PyObject *fullmatch, PyObject *line)
     return found;
 }
 
+/* Whether line passes screen: 1, 0, or -1 with an exception set. */
+static int
+passes(const Screen *screen, PyObject *line)
+{
+    Py_ssize_t size = PyUnicode_GET_LENGTH(line);
+    Py_UCS4 first = size ? PyUnicode_READ_CHAR(line, 0) : OTHER_FIRST;
+    Py_ssize_t space = PyUnicode_FindChar(line, ' ', 0, size, 1);
+    if (space == -2) {
+        return -1;
+    }
+    PyObject *wild = screen->wild[space >= 0][first < OTHER_FIRST ? first : OTHER_FIRST];
+    int passed = wild != NULL ? full_match(wild, line) : 0;
+    const WordTrie *trie = screen->openings;
+    Py_ssize_t node = 0;
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    for (Py_ssize_t i = 0; passed == 0 && i < size; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128) {
+            break;  /* the openings are ASCII */
+        }
+        c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+        node = i == 0 ? first_node(trie, c) : child_for(trie, node, c);
+        if (node == 0) {
+            break;
+        }
+        if (screen->by_opening[node] != NULL) {
+            passed = full_match(screen->by_opening[node], line);
+        }
+    }
+    return passed;
+}
+
 /* The rule claiming line (a borrowed reference), Py_None for none, or NULL with an
    exception set. */
 static PyObject *
@@ -759,15 +831,13 @@ claim(LineRules *self, PyObject *line)
         return NULL;
     }
     Py_ssize_t size = PyUnicode_GET_LENGTH(line);
-    Py_UCS4 first = size ? PyUnicode_READ_CHAR(line, 0) : 128;
     for (Py_ssize_t s = 0; s < self->n_screens; s++) {
-        const Screen *screen = &self->screens[s];
-        int passed = full_match(first < 128 ? screen->by_char[first] : screen->full, line);
+        int passed = passes(&self->screens[s], line);
         if (passed < 0) {
             return NULL;
         }
         if (passed) {
-            bits |= screen->bits;
+            bits |= self->screens[s].bits;
         }
     }
     Py_UCS4 last = size ? PyUnicode_READ_CHAR(line, size - 1) : 128;
@@ -889,10 +959,18 @@ static void
 LineRules_dealloc(LineRules *self)
 {
     for (Py_ssize_t s = 0; s < self->n_screens; s++) {
-        for (int c = 0; c < 128; c++) {
-            Py_XDECREF(self->screens[s].by_char[c]);
+        Screen *screen = &self->screens[s];
+        for (int c = 0; c <= OTHER_FIRST; c++) {
+            Py_XDECREF(screen->wild[0][c]);
+            Py_XDECREF(screen->wild[1][c]);
         }
-        Py_XDECREF(self->screens[s].full);
+        if (screen->by_opening != NULL) {
+            for (Py_ssize_t n = 0; n < screen->openings->size; n++) {
+                Py_XDECREF(screen->by_opening[n]);
+            }
+            PyMem_Free(screen->by_opening);
+        }
+        Py_XDECREF(screen->openings);
     }
     for (Py_ssize_t n = 0; n < self->n_rules; n++) {
         Py_XDECREF(self->rules[n].fullmatch);
@@ -921,7 +999,8 @@ PyDoc_STRVAR(LineRules_doc,
 "wordy and other are the guard tries (word-like guards, found after non-word characters\n"
 "only, and the rest); options maps each guard word found to (slot, size, bits) per slot,\n"
 "the bits and length of that slot's longest guard word it starts with; screens are\n"
-"(by_char, full, bits) plain screens; rules are (rule, low, high, bad_ends, pattern).");
+"(unspaced, spaced, openings, by_opening, bits) plain screens (PlainScreen's split, with\n"
+"a trie of its openings); rules are (rule, low, high, bad_ends, pattern).");
 
 static PyTypeObject LineRulesType = {
     PyVarObject_HEAD_INIT(NULL, 0)

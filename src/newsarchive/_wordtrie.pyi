@@ -23,7 +23,15 @@ class LineRules:
         other: WordTrie,
         options: dict[str, list[tuple[int, int, int]]],
         slots: int,
-        screens: Sequence[tuple[dict[str, re.Pattern[str]], re.Pattern[str], int]],
+        screens: Sequence[
+            tuple[
+                dict[str, re.Pattern[str]],
+                dict[str, re.Pattern[str]],
+                WordTrie,
+                dict[str, re.Pattern[str]],
+                int,
+            ]
+        ],
         rules: Sequence[tuple[object, int, int, str, re.Pattern[str]]],
     ) -> None: ...
     def match_all(self, lines: Sequence[str], cache: dict[str, Any], limit: int, /) -> list[Any]:

@@ -256,7 +256,10 @@ class LineMatcher:
                 self.rules, self.patterns, self.lengths, self.bad_ends, strict=True
             )
         ]
-        screens = [(screen.by_char, screen.full, bits) for screen, bits in self.screens]
+        screens = [
+            (screen.unspaced, screen.spaced, _TRIE.WordTrie(screen.openings), screen.openings, bits)
+            for screen, bits in self.screens
+        ]
         options = self.guards.longest_options()
         return _TRIE.LineRules(tries[0], tries[1], options, self.guards.slots, screens, rules)
 

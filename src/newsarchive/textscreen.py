@@ -344,11 +344,24 @@ def _set_end(body: str, start: int) -> int:
 
 class PlainScreen:
     """Whether any of a list of patterns may fully match a line: one regex per first
-    character, holding only the pattern alternatives that can start with it."""
+    character, holding only the pattern alternatives that can start with it.
+
+    For the C line matcher (``_wordtrie.LineRules``) it also holds a sharper split of the
+    same alternatives (:meth:`split_may_match`, the Python reading of it): an alternative
+    opening with literal text (:func:`folded_opening`) is tried only on a line opening
+    with that text, and one whose matches cannot hold a space only on a line without one.
+    """
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.full = (_union([scoped(p) for p in patterns]) if patterns else _NOTHING) or _ANY
         self.by_char: dict[str, re.Pattern[str]] = {}
+        #: The regexes of the alternatives opening with no literal text, by the line's
+        #: first character ("" for one outside ASCII, or none), for lines without a space
+        #: and (``spaced``) with one; no key: none can match.
+        self.unspaced = dict.fromkeys(("", *_ASCII), self.full)
+        self.spaced = dict(self.unspaced)
+        #: The regex of the alternatives opening with each literal text (ASCII lowered).
+        self.openings: dict[str, re.Pattern[str]] = {}
         pieces = [piece for pattern in patterns for piece in alternatives(pattern)]
         if len(pieces) < _DISPATCH_FROM:  # few alternatives: one regex is cheap enough
             return
@@ -358,7 +371,16 @@ class PlainScreen:
                 parts.extend((p, first_chars(re.compile(p))) for p in choices(pattern))
             except re.error:  # an alternative that does not stand alone: keep the pattern whole
                 parts.append((scoped(pattern), None))
+        self.by_char = self._by_char(parts)
+        self._split(parts)
+
+    def _by_char(
+        self, parts: Sequence[tuple[str, frozenset[str] | None]]
+    ) -> dict[str, re.Pattern[str]]:
+        """The union of the ``parts`` that can start with each ASCII character
+        (:data:`_NOTHING` where none can)."""
         unions: dict[tuple[int, ...], re.Pattern[str]] = {}
+        by_char: dict[str, re.Pattern[str]] = {}
         for char in _ASCII:
             chosen = tuple(
                 n for n, (_, start) in enumerate(parts) if start is None or char in start
@@ -366,7 +388,48 @@ class PlainScreen:
             if chosen not in unions:
                 union = _union([parts[n][0] for n in chosen]) if chosen else _NOTHING
                 unions[chosen] = union or self.full
-            self.by_char[char] = unions[chosen]
+            by_char[char] = unions[chosen]
+        return by_char
+
+    def _split(self, parts: Sequence[tuple[str, frozenset[str] | None]]) -> None:
+        """Fill :attr:`unspaced`, :attr:`spaced` and :attr:`openings` from ``parts``."""
+        wild: list[tuple[str, frozenset[str] | None]] = []
+        spaced: list[tuple[str, frozenset[str] | None]] = []
+        by_opening: dict[str, list[str]] = {}
+        for part, start in parts:
+            compiled = _compiled(part)
+            opening = folded_opening(compiled) if compiled is not None else ""
+            if opening:
+                by_opening.setdefault(opening, []).append(part)
+                continue
+            wild.append((part, start))
+            if compiled is None or may_hold_space(compiled):
+                spaced.append((part, start))
+        self.openings = {text: _union(found) or self.full for text, found in by_opening.items()}
+        for table, chosen in ((self.unspaced, wild), (self.spaced, spaced)):
+            table.clear()
+            table.update(
+                (char, regex)
+                for char, regex in self._by_char(chosen).items()
+                if regex is not _NOTHING
+            )
+            if chosen:  # a line outside ASCII: every one of them may match
+                table[""] = _union([part for part, _ in chosen]) or self.full
+
+    def split_may_match(self, line: str) -> bool:
+        """:meth:`may_match`, read through the split alternatives: the answer is the same,
+        as each alternative is tried on every line it can match."""
+        first = line[:1] if line[:1].isascii() else ""
+        wild = (self.spaced if " " in line else self.unspaced).get(first)
+        if wild is not None and wild.fullmatch(line):
+            return True
+        head = _ASCII_HEAD.match(line)
+        opening = head.group().lower() if head else ""
+        return any(
+            regex.fullmatch(line)
+            for text, regex in self.openings.items()
+            if opening.startswith(text)
+        )
 
     def may_match(self, line: str) -> bool:
         """False only when no pattern can match the whole (non-empty) ``line``."""
@@ -379,6 +442,76 @@ class PlainScreen:
         return compress(count(), map(re.Pattern.fullmatch, screens, lines))
 
 
+def folded_opening(pattern: re.Pattern[str]) -> str:
+    """The literal ASCII text every match of ``pattern`` opens with, lowered: a line whose
+    ASCII opening, lowered, does not start with it cannot match.
+
+    Case-insensitive letters stop it where a character outside ASCII would match them too
+    (``s``, ``k``, ``i``: ``ſ``, the Kelvin sign, ``İ``), so that comparing the ASCII
+    characters a line opens with, lowered, is enough.
+    """
+    items = list(_parser.parse(pattern.pattern, pattern.flags))
+    return _opening(items, bool(pattern.flags & re.IGNORECASE))[0]
+
+
+def _opening(items: list[Item], folded: bool) -> tuple[str, bool]:
+    """(the literal opening of a parsed sequence, whether it is the whole sequence)."""
+    text = ""
+    for op, value in items:
+        if op is _constants.LITERAL:
+            char = chr(value)
+            if not char.isascii() or (folded and char.lower() in _FOLDS):
+                return text, False
+            text += char.lower()
+        elif op is _constants.SUBPATTERN and not (value[1] | value[2]) & ~_IGNORECASE:
+            inner, whole = _opening(list(value[3]), (folded or bool(value[1])) and not value[2])
+            text += inner
+            if not whole:
+                return text, False
+        else:
+            return text, False
+    return text, True
+
+
+def may_hold_space(pattern: re.Pattern[str]) -> bool:
+    """Whether a match of ``pattern`` may hold a space (False only when certain)."""
+    return _holds_space(list(_parser.parse(pattern.pattern, pattern.flags)))
+
+
+def _holds_space(items: list[Item]) -> bool:
+    for op, value in items:
+        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+            continue  # lookarounds read characters but hold none in the match
+        if op is _constants.LITERAL:
+            found = value == ord(" ")
+        elif op is _constants.NOT_LITERAL:
+            found = value != ord(" ")
+        elif op is _constants.IN:
+            test = _set_test(value)
+            found = test is None or test(" ")
+        elif op is _constants.BRANCH:
+            found = any(_holds_space(list(alternative)) for alternative in value[1])
+        elif op is _constants.SUBPATTERN:
+            found = _holds_space(list(value[3]))
+        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
+            found = value[1] > 0 and _holds_space(list(value[2]))
+        else:  # any character, a back-reference, ...: it may
+            found = True
+        if found:
+            return True
+    return False
+
+
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """``pattern`` compiled, or ``None`` when it does not compile alone."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+#: The characters a line opens with up to its first one outside ASCII.
+_ASCII_HEAD = re.compile(r"[\x00-\x7f]+")
 #: The first character of a line ("" for an empty one).
 _OPENING = itemgetter(slice(0, 1))
 #: Alternatives from which a screen per first character pays for building it (the shipped
