@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from itertools import compress, count, repeat
 from operator import itemgetter
 from re import _constants, _parser  # type: ignore[attr-defined]
@@ -354,7 +355,9 @@ class PlainScreen:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.full = (_union([scoped(p) for p in patterns]) if patterns else _NOTHING) or _ANY
-        self.by_char: dict[str, re.Pattern[str]] = {}
+        #: The alternatives and the ASCII characters each can start with (none when they
+        #: are few: :attr:`full` serves every line).
+        self.parts: list[tuple[str, frozenset[str] | None]] = []
         #: The regexes of the alternatives opening with no literal text, by the line's
         #: first character ("" for one outside ASCII, or none), for lines without a space
         #: and (``spaced``) with one; no key: none can match.
@@ -365,14 +368,18 @@ class PlainScreen:
         pieces = [piece for pattern in patterns for piece in alternatives(pattern)]
         if len(pieces) < _DISPATCH_FROM:  # few alternatives: one regex is cheap enough
             return
-        parts: list[tuple[str, frozenset[str] | None]] = []
         for pattern in patterns:
             try:
-                parts.extend((p, first_chars(re.compile(p))) for p in choices(pattern))
+                self.parts.extend((p, first_chars(re.compile(p))) for p in choices(pattern))
             except re.error:  # an alternative that does not stand alone: keep the pattern whole
-                parts.append((scoped(pattern), None))
-        self.by_char = self._by_char(parts)
-        self._split(parts)
+                self.parts.append((scoped(pattern), None))
+        self._split(self.parts)
+
+    @cached_property
+    def by_char(self) -> dict[str, re.Pattern[str]]:
+        """The union of the alternatives that can start with each ASCII character, built
+        on first use: where the C line matcher reads the split instead, never."""
+        return self._by_char(self.parts) if self.parts else {}
 
     def _by_char(
         self, parts: Sequence[tuple[str, frozenset[str] | None]]
