@@ -858,10 +858,11 @@ claim(LineRules *self, PyObject *line)
     return Py_None;
 }
 
-/* Add each line of items not in cache to the dict fresh (once, in order, valued None):
-   0, or -1 with an exception set. With cache NULL, every line is added. */
+/* For each line of items: its rule from cache, set in the list found (a new reference),
+   or, for a line not in cache, the line added to the dict fresh (once, in order, valued
+   None): 0, or -1 with an exception set. With cache NULL, every line is added. */
 static int
-collect_new(PyObject *items, PyObject *cache, PyObject *fresh)
+collect_new(PyObject *items, PyObject *cache, PyObject *fresh, PyObject *found)
 {
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(items); i++) {
         PyObject *line = PySequence_Fast_GET_ITEM(items, i);
@@ -871,12 +872,13 @@ collect_new(PyObject *items, PyObject *cache, PyObject *fresh)
             return -1;
         }
         if (cache != NULL) {
-            int known = PyDict_Contains(cache, line);
-            if (known < 0) {
-                return -1;
-            }
-            if (known) {
+            PyObject *rule = PyDict_GetItemWithError(cache, line);
+            if (rule != NULL) {
+                PyList_SET_ITEM(found, i, Py_NewRef(rule));
                 continue;
+            }
+            if (PyErr_Occurred()) {
+                return -1;
             }
         }
         if (PyDict_SetDefault(fresh, line, Py_None) == NULL) {
@@ -896,13 +898,12 @@ PyDoc_STRVAR(match_all_doc,
 static PyObject *
 LineRules_match_all(LineRules *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    Py_ssize_t limit;
     if (nargs != 3 || !PyDict_Check(args[1])) {
         PyErr_SetString(PyExc_TypeError,
                         "LineRules.match_all takes lines, a dict cache and a limit");
         return NULL;
     }
-    limit = PyLong_AsSsize_t(args[2]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[2]);
     if (limit == -1 && PyErr_Occurred()) {
         return NULL;
     }
@@ -911,48 +912,52 @@ LineRules_match_all(LineRules *self, PyObject *const *args, Py_ssize_t nargs)
     if (items == NULL) {
         return NULL;
     }
-    PyObject *found = NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    PyObject *found = PyList_New(count);  /* its items NULL until set, which it allows */
     PyObject *fresh = PyDict_New();
-    if (fresh == NULL || collect_new(items, cache, fresh) < 0) {
-        goto done;
+    if (found == NULL || fresh == NULL || collect_new(items, cache, fresh, found) < 0) {
+        goto fail;
     }
     if (PyDict_GET_SIZE(fresh) > 0 && PyDict_GET_SIZE(cache) + PyDict_GET_SIZE(fresh) > limit) {
         /* Starting afresh forgets this call's known lines too: match them again. */
         PyDict_Clear(cache);
         PyDict_Clear(fresh);
-        if (collect_new(items, NULL, fresh) < 0) {
-            goto done;
+        if (collect_new(items, NULL, fresh, found) < 0) {
+            goto fail;
         }
     }
     Py_ssize_t position = 0;
     PyObject *line, *ignored;
     while (PyDict_Next(fresh, &position, &line, &ignored)) {
-        PyObject *rule = claim(self, line);  /* calls no code that changes fresh */
-        if (rule == NULL || PyDict_SetItem(cache, line, rule) < 0) {
-            goto done;
+        PyObject *rule = claim(self, line);
+        /* Setting the value of a key fresh holds does not resize it, so the walk goes on;
+           claim calls no code that could change fresh, which no other code sees. */
+        if (rule == NULL || PyDict_SetItem(cache, line, rule) < 0
+            || PyDict_SetItem(fresh, line, rule) < 0) {
+            goto fail;
         }
-    }
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
-    found = PyList_New(count);
-    if (found == NULL) {
-        goto done;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *rule = PyDict_GetItemWithError(cache, PySequence_Fast_GET_ITEM(items, i));
-        if (rule == NULL) {
-            if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_RuntimeError, "LineRules.match_all: the cache changed");
+        if (PyList_GET_ITEM(found, i) == NULL) {
+            PyObject *rule = PyDict_GetItemWithError(fresh, PySequence_Fast_GET_ITEM(items, i));
+            if (rule == NULL) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_SystemError, "LineRules.match_all: a line unmatched");
+                }
+                goto fail;
             }
-            Py_CLEAR(found);
-            goto done;
+            PyList_SET_ITEM(found, i, Py_NewRef(rule));
         }
-        PyList_SET_ITEM(found, i, Py_NewRef(rule));
     }
-
-done:
-    Py_XDECREF(fresh);
+    Py_DECREF(fresh);
     Py_DECREF(items);
     return found;
+
+fail:
+    Py_XDECREF(found);
+    Py_XDECREF(fresh);
+    Py_DECREF(items);
+    return NULL;
 }
 
 static void
