@@ -64,8 +64,9 @@ def test_shipped_rules_claim_fixture_lines_alike_in_c_and_in_python() -> None:
 
 
 #: Fragments of every str width: one-byte (é, É), two-byte (’, —, İ, whose lowering is
-#: two characters long), four-byte (a mathematical a, an emoji), and a lone surrogate.
-WIDE = ["é", "É", "’", "—", "İ", "\U0001d51e", "😀", "\ud800", "ẞ"]
+#: two characters long, Σ, lowered as σ or ς), four-byte (a mathematical a, an emoji, a
+#: Deseret capital), and a lone surrogate.
+WIDE = ["é", "É", "’", "—", "İ", "\U0001d51e", "😀", "\ud800", "ẞ", "Σ", "ΑΣ", "Ё", "\U00010400"]
 
 
 def wide_lines(fragments: Sequence[str]) -> st.SearchStrategy[list[str]]:
@@ -118,6 +119,31 @@ def test_the_cache_is_kept_and_started_afresh_as_in_python(
             assert compiled.match_all(page, c_cache, limit) == matcher.match_all(page)
             assert c_cache == matcher.cache
             assert list(c_cache) == list(matcher.cache)
+
+
+def test_str_lower_lowers_each_character_to_its_own_lowercase_but_two() -> None:
+    """What the C guard scan relies on to lower a line as it reads it (``lowers_each``):
+    every other code point lowers to its simple lowercase, which ``Py_UNICODE_TOLOWER``
+    gives in C and ``_sre.unicode_tolower`` in Python."""
+    import _sre
+
+    apart = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if (lowered := chr(code).lower()) != chr(_sre.unicode_tolower(code)) or len(lowered) != 1
+    ]
+    assert apart == [0x130]  # and U+03A3, lowered to ς at a word's end
+    assert "ΑΣ".lower() == "ας"
+
+
+def test_lines_lowered_otherwise_than_character_by_character() -> None:
+    """A final Σ lowers to ς, İ to two characters: such a line is lowered by lower()."""
+    rules = (rule(0, ".*", ["ας"]), rule(1, ".*", ["i\u0307x"]), rule(2, ".*", ["σ"]))
+    matcher = LineMatcher(_Matcher(()), _Matcher(rules))
+    lines = ["ΑΣ", "ΑΣΑ", "İx", "É İX", "Σ b", "ασ"]
+    claimed = assert_claims_alike(matcher, lines)
+    assert claimed == [reference(line, (rules,)) for line in lines]
+    assert claimed[:5] == [rules[0], None, rules[1], rules[1], rules[2]]
 
 
 def test_plain_screens_of_many_alternatives_and_a_line_of_each_width() -> None:

@@ -160,13 +160,23 @@ add_word(WordTrie *trie, PyObject *word)
     return 0;
 }
 
-/* The character at index i of the text, lowered when fold is set (for a text of ASCII
-   characters only, where that is what str.lower() gives). */
+/* How read_char lowers characters: not at all (a text lowered before), as ASCII letters,
+   or by each one's own lowercase (see guard_bits for where that is what str.lower()
+   gives). */
+enum { AS_READ, FOLD_ASCII, FOLD_EACH };
+
+/* The character at index i of the text, lowered as fold says. */
 static inline Py_ALWAYS_INLINE Py_UCS4
 read_char(int kind, const void *data, Py_ssize_t i, int fold)
 {
     Py_UCS4 c = PyUnicode_READ(kind, data, i);
-    return fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    if (fold == AS_READ) {
+        return c;
+    }
+    if (c < 128) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+    return fold == FOLD_EACH ? Py_UNICODE_TOLOWER(c) : c;
 }
 
 /* The node of the longest word that the text from place on starts with (read lowered
@@ -220,7 +230,8 @@ scan(const WordTrie *trie, int kind, const void *data, Py_ssize_t length,
         if (open) {
             Py_ssize_t node = first_node(trie, c);
             if (node != 0) {
-                Py_ssize_t longest = longest_at(trie, kind, data, length, place, node, 0);
+                Py_ssize_t longest =
+                    longest_at(trie, kind, data, length, place, node, AS_READ);
                 if (longest != 0
                     && append_place(found, place, trie->nodes[longest].word) < 0) {
                     return -1;
@@ -725,16 +736,54 @@ guard_scan(LineRules *self, int kind, const void *data, Py_ssize_t length, int f
     return found;
 }
 
-/* The guard bits of line: 0 and *bits set, or -1 with an exception set. A line of ASCII
-   characters only (most) is lowered as it is read, as str.lower() would lower it; another
-   (or a str subclass, whose lower() may differ) is lowered by its lower(). */
+/* Whether str.lower() lowers line character by character, each to its own lowercase
+   (Py_UNICODE_TOLOWER): 1, 0, or -1 with an exception set. It does but for two
+   characters (as tests/test_linerules.py checks over every code point): U+0130, which
+   lowers to two, and U+03A3, whose lowercase depends on whether a word ends there (both
+   outside Latin-1). */
+static int
+lowers_each(PyObject *line)
+{
+    if (PyUnicode_KIND(line) == PyUnicode_1BYTE_KIND) {
+        return 1;
+    }
+    Py_ssize_t size = PyUnicode_GET_LENGTH(line);
+    Py_ssize_t dotted = PyUnicode_FindChar(line, 0x130, 0, size, 1);
+    Py_ssize_t sigma = dotted == -1 ? PyUnicode_FindChar(line, 0x3A3, 0, size, 1) : dotted;
+    return sigma == -2 ? -1 : sigma == -1;
+}
+
+/* The guard bits of line: 0 and *bits set, or -1 with an exception set. A str is lowered
+   as it is read where that is what str.lower() gives (always for ASCII, the most); another
+   line (or a str subclass, whose lower() may differ) is lowered by its lower(). */
 static int
 guard_bits(LineRules *self, PyObject *line, uint64_t *bits)
 {
-    if (PyUnicode_CheckExact(line) && PyUnicode_IS_ASCII(line)) {
-        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, PyUnicode_DATA(line),
-                           PyUnicode_GET_LENGTH(line), 1);
-        return 0;
+    if (PyUnicode_CheckExact(line)) {
+        const void *data = PyUnicode_DATA(line);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+        if (PyUnicode_IS_ASCII(line)) {
+            *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length, FOLD_ASCII);
+            return 0;
+        }
+        int each = lowers_each(line);
+        if (each < 0) {
+            return -1;
+        }
+        if (each) {
+            switch (PyUnicode_KIND(line)) {
+            case PyUnicode_1BYTE_KIND:
+                *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length, FOLD_EACH);
+                break;
+            case PyUnicode_2BYTE_KIND:
+                *bits = guard_scan(self, PyUnicode_2BYTE_KIND, data, length, FOLD_EACH);
+                break;
+            default:
+                *bits = guard_scan(self, PyUnicode_4BYTE_KIND, data, length, FOLD_EACH);
+                break;
+            }
+            return 0;
+        }
     }
     PyObject *lowered = PyObject_CallMethodNoArgs(line, str_lower);
     if (lowered == NULL) {
@@ -749,13 +798,13 @@ guard_bits(LineRules *self, PyObject *line, uint64_t *bits)
     Py_ssize_t length = PyUnicode_GET_LENGTH(lowered);
     switch (PyUnicode_KIND(lowered)) {
     case PyUnicode_1BYTE_KIND:
-        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length, 0);
+        *bits = guard_scan(self, PyUnicode_1BYTE_KIND, data, length, AS_READ);
         break;
     case PyUnicode_2BYTE_KIND:
-        *bits = guard_scan(self, PyUnicode_2BYTE_KIND, data, length, 0);
+        *bits = guard_scan(self, PyUnicode_2BYTE_KIND, data, length, AS_READ);
         break;
     default:
-        *bits = guard_scan(self, PyUnicode_4BYTE_KIND, data, length, 0);
+        *bits = guard_scan(self, PyUnicode_4BYTE_KIND, data, length, AS_READ);
         break;
     }
     Py_DECREF(lowered);
