@@ -1,11 +1,14 @@
 """The C line matcher (``_wordtrie.LineRules``) claims the lines the Python matcher claims.
 
-``textrules.LineMatcher._match_new`` reads a batch of new lines in Python (the guard
-scan over the lines joined, the plain screens, the candidate rules in bit order); where
-the extension is built, ``LineRules.match`` does the same per line in C. Here the two are
-compared on the shipped rules over the fixture lines, on generated rules and lines of
-every str width (and lines whose lowering changes their length), and against the plain
-in-order reference; and the C object is checked for references, memory and bad input.
+``textrules.LineMatcher.match_all`` reads a page's lines in Python (a cache, then for
+the new lines the guard scan over them joined, the plain screens, the candidate rules in
+bit order); where the extension is built, ``LineRules.match_all`` does the same in C,
+line by line, with the guard scan lowering a line as it reads it and the screens split
+(``PlainScreen.split_may_match``). Here the two are compared on the shipped rules over
+the fixture lines, on generated rules and lines of every str width (and lines whose
+lowering is not character by character), page after page through a small cache, and
+against the plain in-order reference; and the C object is checked for references,
+memory and bad input.
 """
 
 from __future__ import annotations
