@@ -58,7 +58,9 @@ def assert_claims_alike(matcher: LineMatcher, lines: Sequence[str]) -> list[Rule
 def test_shipped_rules_claim_fixture_lines_alike_in_c_and_in_python() -> None:
     shipped = default_rules()
     rules = RuleSet(rules=shipped.rules, profiles=shipped.profiles)
-    lines = fixture_lines()
+    # With lines opening with the characters outside ASCII that case-insensitive ASCII
+    # letters match (a screen's openings are compared with them read as those letters).
+    lines = [*fixture_lines(), "ſhare", "Sign İn", "ſee all", "\u212aommentare", "ıMPRESSUM"]
     claimed = 0
     for profile in (None, *rules.profiles):
         found = assert_claims_alike(line_matcher(rules, profile), lines)
@@ -155,7 +157,8 @@ def test_plain_screens_of_many_alternatives_and_a_line_of_each_width() -> None:
     guarded = [rule(50, r".*\(c\)", ["(c)"]), rule(51, r"(?i)sub.*", ["sub"])]
     matcher = line_matcher(RuleSet(rules=(*guarded, *plain)), None)
     lines = ["Share", "print this", "x7", "x44 this", "a (c)", "Subscribe", "İx", "é", "—(c)"]
-    lines += ["\U0001d51e (c)", "sub\ud800", "x" * 500, "SHARE THIS"]
+    lines += ["\U0001d51e (c)", "sub\ud800", "x" * 500, "SHARE THIS", "ſhare this", "PRİNT"]
+    lines += ["prınt this", "ſubscribe", "\u212a"]
     claimed = assert_claims_alike(matcher, lines)
     assert claimed == [reference(line, ((*guarded, *plain),)) for line in lines]
     assert sum(rule is not None for rule in claimed) > 5

@@ -372,9 +372,10 @@ static PyTypeObject WordTrieType = {
  * 64 rules (bit n for rule n, in a machine word): the lines not in the cache are matched,
  * each doing what the Python reading (_match_new) does over a batch of lines:
  *
- *   - guard words: the line lowered (by its lower(), or as read for ASCII text), scanned
- *     with the word-like guards' trie after non-word characters (and at the line's start, which follows a line break
- *     in the Python scan) and with the other guards' trie everywhere; at each place the
+ *   - guard words: the line lowered (by its lower(), or as it is read where that is the
+ *     same), scanned with the word-like guards' trie after non-word characters (and at
+ *     the line's start, which follows a line break in the Python scan) and with the other
+ *     guards' trie everywhere; at each place the
  *     longest word there gives, per matcher slot, the bits of that slot's longest guard
  *     word it starts with, unless the slot's previous word covers the place
  *     (_GuardScan.candidates). A line scanned alone never has a word run past its end, so
@@ -382,8 +383,9 @@ static PyTypeObject WordTrieType = {
  *     the one Python takes;
  *   - plain screens: the line passes when the regex of the screen's alternatives opening
  *     with no literal text, for its first character and whether it holds a space,
- *     fullmatches it, or the regex of those opening with some text its ASCII opening,
- *     lowered, starts with does: its bits are added (PlainScreen.split_may_match, which
+ *     fullmatches it, or the regex of those opening with some text its opening, folded
+ *     (textscreen.folded_head), starts with does: its bits are added
+ *     (PlainScreen.split_may_match, which
  *     answers as PlainScreen.passing does);
  *   - candidates in bit order: a rule whose length bounds take the line's length, whose
  *     bad last characters do not hold the line's last one, and whose pattern fullmatches
@@ -854,11 +856,23 @@ passes(const Screen *screen, PyObject *line)
     int kind = PyUnicode_KIND(line);
     const void *data = PyUnicode_DATA(line);
     for (Py_ssize_t i = 0; passed == 0 && i < size; i++) {
+        /* As textscreen.folded_head reads the line. */
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128) {
+        if (c >= 'A' && c <= 'Z') {
+            c += 'a' - 'A';
+        }
+        else if (c == 0x130 || c == 0x131) {
+            c = 'i';
+        }
+        else if (c == 0x17F) {
+            c = 's';
+        }
+        else if (c == 0x212A) {
+            c = 'k';
+        }
+        else if (c >= 128) {
             break;  /* the openings are ASCII */
         }
-        c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
         node = i == 0 ? first_node(trie, c) : child_for(trie, node, c);
         if (node == 0) {
             break;

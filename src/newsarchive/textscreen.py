@@ -430,8 +430,7 @@ class PlainScreen:
         wild = (self.spaced if " " in line else self.unspaced).get(first)
         if wild is not None and wild.fullmatch(line):
             return True
-        head = _ASCII_HEAD.match(line)
-        opening = head.group().lower() if head else ""
+        opening = folded_head(line)
         return any(
             regex.fullmatch(line)
             for text, regex in self.openings.items()
@@ -451,12 +450,7 @@ class PlainScreen:
 
 def folded_opening(pattern: re.Pattern[str]) -> str:
     """The literal ASCII text every match of ``pattern`` opens with, lowered: a line whose
-    ASCII opening, lowered, does not start with it cannot match.
-
-    Case-insensitive letters stop it where a character outside ASCII would match them too
-    (``s``, ``k``, ``i``: ``ſ``, the Kelvin sign, ``İ``), so that comparing the ASCII
-    characters a line opens with, lowered, is enough.
-    """
+    :func:`folded_head` does not start with it cannot match."""
     items = list(_parser.parse(pattern.pattern, pattern.flags))
     return _opening(items, bool(pattern.flags & re.IGNORECASE))[0]
 
@@ -467,7 +461,7 @@ def _opening(items: list[Item], folded: bool) -> tuple[str, bool]:
     for op, value in items:
         if op is _constants.LITERAL:
             char = chr(value)
-            if not char.isascii() or (folded and char.lower() in _FOLDS):
+            if not char.isascii():
                 return text, False
             text += char.lower()
         elif op is _constants.SUBPATTERN and not (value[1] | value[2]) & ~_IGNORECASE:
@@ -517,8 +511,19 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
-#: The characters a line opens with up to its first one outside ASCII.
-_ASCII_HEAD = re.compile(r"[\x00-\x7f]+")
+def folded_head(line: str) -> str:
+    """The characters ``line`` opens with, read as a case-insensitive match of ASCII text
+    reads them: ASCII letters lowered, and the four characters outside ASCII such a match
+    takes for an ASCII letter (``İ``, ``ı``, ``ſ``, the Kelvin sign) as that letter; up to
+    the first other character outside ASCII."""
+    head = _HEAD.match(line)
+    return head.group().translate(_HEAD_FOLDS).lower() if head else ""
+
+
+#: The characters outside ASCII that a case-insensitive ASCII letter matches, as it.
+_HEAD_FOLDS = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+#: The characters :func:`folded_head` reads.
+_HEAD = re.compile(r"[\x00-\x7f" + "".join(map(chr, _HEAD_FOLDS)) + "]+")
 #: The first character of a line ("" for an empty one).
 _OPENING = itemgetter(slice(0, 1))
 #: Alternatives from which a screen per first character pays for building it (the shipped
