@@ -352,9 +352,11 @@ class _Cue:
     A leading ``^`` is checked by hand after an unanchored search, because the regex
     engine only skips ahead quickly to a literal prefix, not to line starts. Before any
     search, a cue anchored at line starts and opening with literal text asks whether some
-    line opens with its first two characters (a set lookup), then whether the page holds
-    the text the cue must contain (`` (modifica il `` of a Corriere date line), with
-    ``in``: both much faster than a search that cannot skip ahead. Before all that, the
+    line opens with its first two characters (a set lookup, where the caller has the
+    lines' openings), then whether the page holds the text the cue must contain
+    (`` (modifica il `` of a Corriere date line), with ``in``, then whether it matches at
+    the start of a line opening so: all much faster than a search that cannot skip
+    ahead. Before all that, the
     end of that text from its first capital or punctuation mark (``CNN `` of the
     `` CNN [—–-] `` cue) is the cue's :attr:`key`, found or not with every other cue's key
     in one scan of the page (:class:`_CueKeys`): most pages hold no key at all.
@@ -368,23 +370,40 @@ class _Cue:
         self.pattern = re.compile(flags + body.removeprefix("^"), re.MULTILINE)
         self.needed = required_text(self.pattern)
         self.pairs = opening_pairs(self.pattern) if self.anchored else None
+        self.openers = tuple(sorted(self.pairs or ()))
+        alternatives = "|".join(map(re.escape, self.openers)) or "(?!)"
+        self.opening = re.compile(f"\n(?:{alternatives})")
         rare = next(
             (n for n, char in enumerate(self.needed) if not char.islower() and char != " "), 0
         )
         self.key = self.needed[rare:]
 
-    def found_in(self, page: str, openings: set[str]) -> bool:
+    def found_in(self, page: str, openings: set[str] | None = None) -> bool:
         """Whether the cue is found in ``page``, whose lines open with ``openings`` (the
-        first two characters of each)."""
-        if self.pairs is not None and self.pairs.isdisjoint(openings):
+        first two characters of each) when the caller has them."""
+        if self.pairs is not None and openings is not None and self.pairs.isdisjoint(openings):
             return False
         if self.needed and self.needed not in page:
+            return False
+        if self.pairs is not None and not self._matches_at_a_line_start(page):
             return False
         for match in self.pattern.finditer(page):
             start = match.start()
             if not self.anchored or start == 0 or page[start - 1] == "\n":
                 return True
         return False
+
+    def _matches_at_a_line_start(self, page: str) -> bool:
+        """Whether the cue matches from the start of a line opening with one of
+        :attr:`pairs`: the lines are found by a regex with a literal prefix (a line end
+        then a pair), which skips ahead quickly. Without such a match the search of
+        :meth:`found_in` cannot find one at a line start; with one it still decides, as a
+        match it finds earlier may run over that line start (a cue spanning lines)."""
+        if page.startswith(self.openers) and self.pattern.match(page):
+            return True
+        return any(
+            self.pattern.match(page, line.start() + 1) for line in self.opening.finditer(page)
+        )
 
 
 class _CueKeys:
@@ -422,7 +441,9 @@ class _CueKeys:
 _CUE_LINES = 100
 
 _Detectors = list[tuple[list[_Cue], Profile]]
-_DETECTORS: dict[int, tuple[RuleSet, _Detectors, _CueKeys]] = {}
+#: Each cue key's cues, as (index of the profile in the detectors, cue), in profile order.
+_ByKey = dict[str, list[tuple[int, _Cue]]]
+_DETECTORS: dict[int, tuple[RuleSet, _Detectors, _CueKeys, _ByKey]] = {}
 
 
 def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Profile | None:
@@ -431,7 +452,8 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
     Counting cues (ties go to the first profile loaded) keeps a page that quotes another
     outlet (an ``AFP via Getty Images`` credit on a CNN page) with its own publisher.
     Each cue is searched once over the whole page, line anchors working per line, and
-    only when the page holds its key (all keys found in one scan).
+    only when the page holds its key (all keys found in one scan): only the cues of the
+    keys found are visited (most pages hold one key or none, of some 70 cues).
     """
     for profile in rules.profiles:
         if profile.matches_url(url):
@@ -439,26 +461,33 @@ def detect_profile(rules: RuleSet, lines: Sequence[str], url: str | None) -> Pro
     # Cues sit in the header, the first paragraphs and the footer.
     ends = lines if len(lines) <= 2 * _CUE_LINES else (*lines[:_CUE_LINES], *lines[-_CUE_LINES:])
     page = "\n".join(ends)
-    openings = {line[:2] for line in ends}
-    detectors, cue_keys = _detection(rules)
-    keys = cue_keys.found_in(page)
-    best: Profile | None = None
-    best_hits = 0
-    for cues, profile in detectors:
-        hits = sum(1 for cue in cues if cue.key in keys and cue.found_in(page, openings))
-        if hits > best_hits:
-            best, best_hits = profile, hits
-    return best
+    detectors, cue_keys, by_key = _detection_by_key(rules)
+    hits = [0] * len(detectors)
+    for key in cue_keys.found_in(page):
+        for n, cue in by_key.get(key, ()):
+            hits[n] += cue.found_in(page)
+    most = max(hits, default=0)
+    return detectors[hits.index(most)][1] if most else None
 
 
 def _detection(rules: RuleSet) -> tuple[_Detectors, _CueKeys]:
     """The cues of every profile that has some, and their keys, built once per rule set."""
+    detectors, cue_keys, _ = _detection_by_key(rules)
+    return detectors, cue_keys
+
+
+def _detection_by_key(rules: RuleSet) -> tuple[_Detectors, _CueKeys, _ByKey]:
+    """:func:`_detection`, and the cues of each key (see :data:`_ByKey`)."""
     cached = _DETECTORS.get(id(rules))
     if cached is None or cached[0] is not rules:
         detectors = [([_Cue(c) for c in p.detect], p) for p in rules.profiles if p.detect]
         keys = _CueKeys({cue.key for cues, _ in detectors for cue in cues})
-        cached = _DETECTORS[id(rules)] = (rules, detectors, keys)
-    return cached[1], cached[2]
+        by_key: _ByKey = {}
+        for n, (cues, _) in enumerate(detectors):
+            for cue in cues:
+                by_key.setdefault(cue.key, []).append((n, cue))
+        cached = _DETECTORS[id(rules)] = (rules, detectors, keys, by_key)
+    return cached[1], cached[2], cached[3]
 
 
 def _detectors(rules: RuleSet) -> _Detectors:
