@@ -116,7 +116,13 @@ def page_classes(
     ``(BAD, "repeated")`` for a short line the page repeats: no pair is made per line, and
     the page's lines are looked up in one C-level map.
     """
-    by_text: dict[str, Classed] = dict(zip(counts, map(records.__getitem__, counts), strict=True))
+    # As every free text is in ``records``, a table of as many texts holds just those
+    # (the page's own table does): a copy of it, made in C, is the map the zip makes.
+    by_text: dict[str, Classed] = (
+        dict(records)
+        if len(records) == len(counts)
+        else dict(zip(counts, map(records.__getitem__, counts), strict=True))
+    )
     for text in compress(counts, map(REPEAT_LIMIT.__le__, counts.values())):
         if records[text][2] < _REPEATED_PROSE_WORDS:
             by_text[text] = _REPEATED
