@@ -356,10 +356,10 @@ class _Cue:
     lines' openings), then whether the page holds the text the cue must contain
     (`` (modifica il `` of a Corriere date line), with ``in``, then whether it matches at
     the start of a line opening so: all much faster than a search that cannot skip
-    ahead. Before all that, the
-    end of that text from its first capital or punctuation mark (``CNN `` of the
-    `` CNN [—–-] `` cue) is the cue's :attr:`key`, found or not with every other cue's key
-    in one scan of the page (:class:`_CueKeys`): most pages hold no key at all.
+    ahead. Before all that, the end of that text from its first capital or punctuation
+    mark (``CNN `` of the `` CNN [—–-] `` cue) is the cue's :attr:`key`, found or not
+    with every other cue's key in one scan of the page (:class:`_CueKeys`): most pages
+    hold no key at all.
     """
 
     def __init__(self, cue: re.Pattern[str]) -> None:
