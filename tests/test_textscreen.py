@@ -91,14 +91,13 @@ def test_profile_cues_agree_with_a_plain_search() -> None:
 
     lines = ["Intro", "© 2024 AFP", "Go on", "GOT A TIP? SEND IT TO THE DAILY BEAST", "Le Monde"]
     page = "\n".join(lines)
-    openings = {line[:2] for line in lines}
     for cues, _ in _detectors(default_rules()):
         for cue in cues:
             plain = any(
                 m.start() == 0 or page[m.start() - 1] == "\n" or not cue.anchored
                 for m in cue.pattern.finditer(page)
             )
-            assert cue.found_in(page, openings) == plain, cue.pattern.pattern
+            assert cue.found_in(page) == plain, cue.pattern.pattern
 
 
 def test_lengths_bound_what_a_pattern_can_match_whole() -> None:

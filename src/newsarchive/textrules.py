@@ -351,15 +351,14 @@ class _Cue:
 
     A leading ``^`` is checked by hand after an unanchored search, because the regex
     engine only skips ahead quickly to a literal prefix, not to line starts. Before any
-    search, a cue anchored at line starts and opening with literal text asks whether some
-    line opens with its first two characters (a set lookup, where the caller has the
-    lines' openings), then whether the page holds the text the cue must contain
-    (`` (modifica il `` of a Corriere date line), with ``in``, then whether it matches at
-    the start of a line opening so: all much faster than a search that cannot skip
-    ahead. Before all that, the end of that text from its first capital or punctuation
-    mark (``CNN `` of the `` CNN [—–-] `` cue) is the cue's :attr:`key`, found or not
-    with every other cue's key in one scan of the page (:class:`_CueKeys`): most pages
-    hold no key at all.
+    search, whether the page holds the text the cue must contain (`` (modifica il `` of a
+    Corriere date line) is asked with ``in``, then a cue anchored at line starts and
+    opening with literal text asks whether it matches at the start of a line opening with
+    its first two characters: both much faster than a search that cannot skip ahead.
+    Before all that, the end of that text from its first capital or punctuation mark
+    (``CNN `` of the `` CNN [—–-] `` cue) is the cue's :attr:`key`, found or not with
+    every other cue's key in one scan of the page (:class:`_CueKeys`): most pages hold
+    no key at all.
     """
 
     def __init__(self, cue: re.Pattern[str]) -> None:
@@ -378,11 +377,8 @@ class _Cue:
         )
         self.key = self.needed[rare:]
 
-    def found_in(self, page: str, openings: set[str] | None = None) -> bool:
-        """Whether the cue is found in ``page``, whose lines open with ``openings`` (the
-        first two characters of each) when the caller has them."""
-        if self.pairs is not None and openings is not None and self.pairs.isdisjoint(openings):
-            return False
+    def found_in(self, page: str) -> bool:
+        """Whether the cue is found in ``page``."""
         if self.needed and self.needed not in page:
             return False
         if self.pairs is not None and not self._matches_at_a_line_start(page):
