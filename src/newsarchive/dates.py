@@ -329,16 +329,45 @@ def _first_date(line: str, language: str | None) -> tuple[date, int, int] | None
     """
     for year in _ANY_YEAR.finditer(line):
         year_start, year_end = year.span()
-        for pattern in _STARTS_WITH_YEAR:
-            match = pattern.match(line, year_start)
-            if match is not None and (day := _to_date(match, language)) is not None:
-                return day, match.start(), match.end()
+        if line[year_end : year_end + 1] in _AFTER_STARTING_YEAR:
+            for pattern in _STARTS_WITH_YEAR:
+                match = pattern.match(line, year_start)
+                if match is not None and (day := _to_date(match, language)) is not None:
+                    return day, match.start(), match.end()
         window = max(0, year_start - _REACH)
-        for pattern in _ENDS_WITH_YEAR:
+        for pattern in _ending_with_year(line[year_start - 1 : year_start]):
             for match in pattern.finditer(line, window, year_end + _GLUED_TIME):
                 if match.end("year") == year_end and (day := _to_date(match, language)):
                     return day, match.start(), match.end()
     return None
+
+
+#: What follows the year of a form that starts with it: ``-`` (:data:`_ISO`) or ``/``
+#: (:data:`_NUMERIC_YMD`); a year followed by anything else starts no date.
+_AFTER_STARTING_YEAR = ("-", "/")
+#: The forms that end with a year, by what stands right before it (other than whitespace):
+#: a comma or full stop after the month (:data:`_DAY_FIRST`: ``12 Mar.2024``), or the
+#: separator of :data:`_NUMERIC_DMY`; in :data:`_ENDS_WITH_YEAR`'s order.
+_ENDING_AFTER = {
+    ",": (_DAY_FIRST,),
+    ".": (_DAY_FIRST, _NUMERIC_DMY),
+    "/": (_NUMERIC_DMY,),
+    "-": (_NUMERIC_DMY,),
+}
+#: The forms whose year may stand after whitespace (``\s`` before it, as ``str.isspace``).
+_ENDING_AFTER_SPACE = (_MONTH_FIRST, _DAY_FIRST)
+
+
+def _ending_with_year(before: str) -> tuple[re.Pattern[str], ...]:
+    """The forms of :data:`_ENDS_WITH_YEAR` that can end with a year that has ``before``
+    (one character, or none at the line's start) right before it: each pattern spells
+    out what precedes its year, so a line's years are tried only by the forms that can
+    end there, not by all of them over a window (a necessary condition; the patterns
+    still decide)."""
+    found = _ENDING_AFTER.get(before)
+    if found is not None:
+        return found
+    return _ENDING_AFTER_SPACE if before.isspace() else ()
 
 
 def _to_date(match: re.Match[str], language: str | None) -> date | None:
