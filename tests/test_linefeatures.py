@@ -35,6 +35,7 @@ from newsarchive.textlines import (
     TERMINAL,
     YEAR_HINT,
     all_stopwords,
+    decide,
     line_features,
     line_shape,
 )
@@ -72,9 +73,14 @@ def assert_same_features(text: str) -> None:
     and its hints are those of the header reader's patterns (see :func:`assert_hints`)."""
     found = _linefeatures.features(text)
     assert (found is None) == bool(HANDED_BACK.intersection(text)), repr(text)
-    if found is not None:
+    shaped = _linefeatures.shapes([text])
+    if found is None:
+        assert shaped == ([None], [0]), repr(text)
+    else:
         assert tuple(found) == line_features(text), repr(text)
         assert_hints(text, found.hints, found.runs)
+        # The C decision is Python's, over Python's measures.
+        assert shaped == ([decide(textlines._Measures(text))], [found.hints]), repr(text)
 
 
 #: Lines of more ``\w`` runs than this get every hint unread (HINTED_RUNS in the C code).
@@ -282,3 +288,49 @@ def test_lines_of_hinted_pieces_have_the_patterns_hints(pieces: list[str]) -> No
 def test_features_refuse_what_is_not_a_str() -> None:
     with pytest.raises(TypeError):
         _linefeatures.features(b"Home")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        _linefeatures.shapes(["Home", b"News"])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        _linefeatures.shapes(("Home",))  # type: ignore[arg-type]
+
+
+def test_every_share_at_the_thresholds_is_decided_the_same() -> None:
+    """Lines of every mix of stop, link, capitalised and other words up to 30 words, with
+    and without a sentence end and a separator: each share of decide's thresholds (0.15,
+    0.2, 0.25, 0.5, 0.6) is met exactly by some."""
+    lines = [
+        " ".join(["the"] * stop + ["home"] * link + ["Paris"] * capital + ["x"] * other) + end
+        for stop, link, capital, other in itertools.product(
+            range(16), range(9), range(13), (0, 3, 11)
+        )
+        if 0 < stop + link + capital + other <= 30
+        for end in ("", ".", " | a")
+    ]
+    shaped, hints = _linefeatures.shapes(lines)
+    assert shaped == [decide(textlines._Measures(line)) for line in lines]
+    assert len(hints) == len(lines)
+
+
+def test_a_page_of_lines_is_shaped_as_each_line_alone() -> None:
+    """``line_shapes`` over lines C hands back among the others: each is Python's."""
+    lines = ["By Anna Rossi", "İstanbul\nnews", "", "Home | News", "ΣΟΦΙΑ said so."] * 3
+    shaped, hints = textlines.line_shapes(lines)
+    assert shaped == [decide(textlines._Measures(line)) for line in lines]
+    measured = [_linefeatures.features(line) for line in lines]
+    assert hints == [ALL_HINTS if m is None else m.hints for m in measured]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textlines, "_shape_in_c", textlines._not_shaped)
+        assert textlines.line_shapes(lines) == (shaped, [ALL_HINTS] * len(lines))
+
+
+def test_shaping_a_million_lines_keeps_memory_flat() -> None:
+    """Refcounts: the shapes of many lines are freed with them (RSS does not grow)."""
+    import resource
+
+    lines = ["By Anna Rossi, CNN", "Home | News", "The council met on Tuesday."] * 1000
+    for _ in range(30):
+        _linefeatures.shapes(lines)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(300):
+        _linefeatures.shapes(lines)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20_000

@@ -54,6 +54,7 @@ def _records_without_the_extension(lines: list[str]) -> list[object]:
         LINES.pop(line, None)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(textlines, "_measure_in_c", textlines._not_measured)
+        patch.setattr(textlines, "_shape_in_c", textlines._not_shaped)
         found = _line_records(lines)
     for line in lines:
         LINES.pop(line, None)

@@ -704,11 +704,153 @@ features(PyObject *module, PyObject *text)
     return new_line_features(&counts, separators, ends_like_sentence(kind, data, n));
 }
 
+/* The classes and reasons of textlines.decide, made once (interned, as the same words
+ * in Python code are): the shapes share them. */
+enum { GOOD, NEAR, SHORT, BAD, CLASS_COUNT };
+enum { SEPARATORS, LINK_WORDS, SHORT_REASON, PROSE, SENTENCE, SHORT_PROSE, SHORT_SENTENCE,
+       REASON_COUNT };
+static const char *const class_names[CLASS_COUNT] = {"good", "near", "short", "bad"};
+static const char *const reason_names[REASON_COUNT] = {
+    "separators", "link-words", "short", "prose", "sentence", "short-prose", "short-sentence",
+};
+static PyObject *class_words[CLASS_COUNT];
+static PyObject *reason_words[REASON_COUNT];
+
+/* The class and reason textlines.decide gives a line of these measures: its thresholds,
+ * in its order, the shares divided in double precision as Python's int / int divides
+ * (both counts are exact in a double, and each division is rounded once). */
+static void
+decide(const Counts *counts, Py_ssize_t separators, int terminal, int *class, int *reason)
+{
+    Py_ssize_t words = counts->words;
+    double n = (double)(words ? words : 1);
+    if (separators >= 2 || (separators && words < 12)) {
+        *class = BAD, *reason = SEPARATORS;
+        return;
+    }
+    if (words < 15 && (double)counts->link_words / n >= 0.5) {
+        *class = BAD, *reason = LINK_WORDS;
+        return;
+    }
+    if (words < 4) {
+        *class = SHORT, *reason = SHORT_REASON;
+        return;
+    }
+    double stop_share = (double)counts->stop_words / n;
+    if (words >= 25 && stop_share >= 0.2) {
+        *class = GOOD, *reason = PROSE;
+        return;
+    }
+    if (words >= 12 && terminal && stop_share >= 0.15) {
+        *class = GOOD, *reason = SENTENCE;
+        return;
+    }
+    int prose_like = words >= 7 && stop_share >= 0.25;
+    if (!(prose_like || terminal) || (double)counts->capitals / n >= 0.6) {
+        *class = SHORT, *reason = SHORT_REASON;
+        return;
+    }
+    *class = NEAR, *reason = prose_like ? SHORT_PROSE : SHORT_SENTENCE;
+}
+
+/* The shape (class, reason, words, runs) of a line, with its hints in *hints; None
+ * (with *hints 0) when Python must measure it; NULL on error. */
+static PyObject *
+shape_of(PyObject *text, unsigned int *hints)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "shapes() takes str lines, not %.100s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Counts counts = {0};
+    *hints = 0;
+    if (!scan(kind, data, n, &counts)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t separators = counts.menu_bars ? count_separators(kind, data, n) : 0;
+    *hints = line_hints(kind, data, n, counts.runs);
+    int class, reason;
+    decide(&counts, separators, ends_like_sentence(kind, data, n), &class, &reason);
+    return Py_BuildValue("(OOnn)", class_words[class], reason_words[reason], counts.words,
+                         counts.runs);
+}
+
+PyDoc_STRVAR(shapes_doc,
+"shapes(texts, /)\n--\n\n"
+"The shapes textlines.decide gives a list of lines, and their hints: a list of\n"
+"(class, reason, words, runs) tuples, with None for each line Python must measure\n"
+"(as features() hands it back), and a list of ints (0 for those lines). One call\n"
+"for a page's new lines. configure() must have been called.");
+
+static PyObject *
+shapes(PyObject *module, PyObject *texts)
+{
+    if (!PyList_Check(texts)) {
+        PyErr_Format(PyExc_TypeError, "shapes() takes a list, not %.100s",
+                     Py_TYPE(texts)->tp_name);
+        return NULL;
+    }
+    if (word_slots == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "shapes() before configure()");
+        return NULL;
+    }
+    /* No Python code runs below, so the list keeps its length and items. */
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    PyObject *found = PyList_New(count);
+    PyObject *hinted = PyList_New(count);
+    if (found == NULL || hinted == NULL) {
+        goto failed;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        unsigned int hints;
+        PyObject *shape = shape_of(PyList_GET_ITEM(texts, i), &hints);
+        if (shape == NULL) {
+            goto failed;
+        }
+        PyList_SET_ITEM(found, i, shape);
+        PyObject *bits = PyLong_FromUnsignedLong(hints);
+        if (bits == NULL) {
+            goto failed;
+        }
+        PyList_SET_ITEM(hinted, i, bits);
+    }
+    return Py_BuildValue("(NN)", found, hinted);
+failed: /* items not yet set are NULL, which a list's deallocation skips */
+    Py_XDECREF(found);
+    Py_XDECREF(hinted);
+    return NULL;
+}
+
+/* Make the class and reason words; 0 on error. */
+static int
+init_shape_words(void)
+{
+    for (int i = 0; i < CLASS_COUNT; i++) {
+        if ((class_words[i] = PyUnicode_InternFromString(class_names[i])) == NULL) {
+            return 0;
+        }
+    }
+    for (int i = 0; i < REASON_COUNT; i++) {
+        if ((reason_words[i] = PyUnicode_InternFromString(reason_names[i])) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* ----------------------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_FASTCALL, configure_doc},
     {"features", features, METH_O, features_doc},
+    {"shapes", shapes, METH_O, shapes_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -733,6 +875,10 @@ PyInit__linefeatures(void)
     if (LineFeaturesType == NULL) { /* the first time only: configure() may have run */
         init_latin1_tables();
         init_opening_tables();
+        if (!init_shape_words()) {
+            Py_DECREF(module);
+            return NULL;
+        }
         LineFeaturesType = PyStructSequence_NewType(&line_features_desc);
     }
     if (LineFeaturesType == NULL ||

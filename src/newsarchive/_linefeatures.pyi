@@ -41,3 +41,7 @@ def configure(stop_words: Iterable[str], link_words: Iterable[str], punctuation:
 
 def features(text: str, /) -> LineFeatures | None:
     """The features of a line, or ``None`` when Python must measure it."""
+
+def shapes(texts: list[str], /) -> tuple[list[tuple[str, str, int, int] | None], list[int]]:
+    """The shapes ``textlines.decide`` gives ``texts`` (``None`` for a line Python must
+    measure) and the hints of each line (``0`` for those)."""

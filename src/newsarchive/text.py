@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from newsarchive import datelines, dates, language, people
 from newsarchive.encoding import clean_text, decode_bytes
@@ -64,9 +64,8 @@ from newsarchive.textlines import (
     LineRecord,
     class_letters,
     comments_start,
-    decide,
-    line_measures,
     line_scores,
+    line_shapes,
     list_heads,
     main_run,
     mark_teasers,
@@ -282,23 +281,37 @@ def _drop(
 def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
     """The record of each of ``texts`` (distinct line texts), by line text.
 
-    Known lines cost a C-level lookup in the store, not a Python call; the page's own
-    small table then serves its later passes.
+    Known lines cost a C-level lookup in the store, not a Python call; the new ones are
+    worked out together (:func:`_line_record`), and the page's own small table then
+    serves its later passes.
     """
     texts = list(texts)
-    known = map(LINES.get, texts)
-    return {text: found or _line_record(text) for text, found in zip(texts, known, strict=True)}
+    found = dict(zip(texts, map(LINES.get, texts), strict=True))
+    new = list(compress(found, map(operator.not_, found.values())))
+    if new:
+        found.update(zip(new, _line_record(new), strict=True))
+    # Every text missing from the store was given its record just above.
+    return cast(dict[str, LineRecord], found)
 
 
-def _line_record(text: str) -> LineRecord:
-    """Work out a line's record (its shape, then its header facts) and keep it: what
-    depends on a line alone is worked out once per line text (see the module notes)."""
-    if len(LINES) >= LINES_KEPT:
+def _line_record(texts: list[str]) -> list[LineRecord]:
+    """Work out the records of new lines (their shapes, then their header facts) and keep
+    them: what depends on a line alone is worked out once per line text (see the module
+    notes). A page's new lines are shaped in one call and read in one loop, not by a
+    chain of calls per line: most of a page's lines are new to the store, and most of
+    them are settled in a few steps.
+
+    The store is emptied when this page's lines would take it past its size.
+    """
+    if len(LINES) + len(texts) > LINES_KEPT:
         LINES.clear()
-    measured = line_measures(text)
-    shape = decide(measured)
-    found = LINES[text] = shape + line_facts(text, shape[3], measured.hints)
-    return found
+    shapes, hints = line_shapes(texts)
+    records = [
+        shape + line_facts(text, shape[3], hinted)
+        for text, shape, hinted in zip(texts, shapes, hints, strict=True)
+    ]
+    LINES.update(zip(texts, records, strict=True))
+    return records
 
 
 # --------------------------------------------------------------------------- article

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress, count, repeat
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from newsarchive import language
 
@@ -149,6 +149,25 @@ def line_measures(text: str) -> Measures:
     """
     measured = _measure_in_c(text)
     return _Measures(text) if measured is None else measured
+
+
+def line_shapes(texts: list[str]) -> tuple[list[Shape], list[int]]:
+    """:func:`decide` of :func:`line_measures` for each of ``texts``, and the hints of each
+    line's measures, in one call: a page's new lines are shaped together.
+
+    The C extension measures and decides them in one call where it is built (most lines
+    end up in a few cheap steps, so the Python calls per line cost more than the
+    measuring); Python measures and decides the lines it hands back, and every line where
+    it is not built.
+    """
+    shaped: list[Shape | None]
+    shaped, hints = _shape_in_c(texts)
+    if None in shaped:
+        for i in compress(count(), map(operator.not_, shaped)):
+            measured = _Measures(texts[i])
+            shaped[i], hints[i] = decide(measured), measured.hints
+    # Every line C handed back was shaped just above.
+    return cast(list[Shape], shaped), hints
 
 
 def decide(found: Measures) -> Shape:
@@ -544,13 +563,21 @@ def _not_measured(text: str) -> None:
     """Stands in for the C extension where it is not built: Python measures every line."""
 
 
+def _not_shaped(texts: list[str]) -> tuple[list[Shape | None], list[int]]:
+    """Stands in for the C extension where it is not built: Python shapes every line."""
+    return [None] * len(texts), [ALL_HINTS] * len(texts)
+
+
 _measure_in_c: Callable[[str], LineFeatures | None]
+_shape_in_c: Callable[[list[str]], tuple[list[Shape | None], list[int]]]
 try:
-    from newsarchive._linefeatures import configure, features
+    from newsarchive._linefeatures import configure, features, shapes
 except ImportError:  # built only where a C compiler was at install time
     _measure_in_c = _not_measured
+    _shape_in_c = _not_shaped
 else:
     # The C code looks tokens up in its own table of these words, so the data stays here;
     # it spells out MENU_SEPARATOR and TERMINAL (with _TAIL) itself, and the tests compare.
     configure(all_stopwords(), _LINK_WORDS, _PUNCTUATION)
     _measure_in_c = features
+    _shape_in_c = shapes
