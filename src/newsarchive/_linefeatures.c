@@ -214,17 +214,21 @@ static Py_ssize_t longest_word;
 /* The lower-cased code points of the token being scanned, up to longest_word of them. */
 static Py_UCS4 *token_buffer;
 
-/* FNV-1a over the code points, then the high bits folded into the low ones that pick a
- * slot (FNV's low bits depend only on its input's low bits). */
+/* FNV-1a over the code points (a step per code point, so that the scan hashes a token as
+ * it reads it), then the high bits folded into the low ones that pick a slot (FNV's low
+ * bits depend only on its input's low bits). */
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_STEP(hash, point) (((hash) ^ (point)) * 1099511628211ULL)
+#define FNV_FOLD(hash) ((hash) ^ ((hash) >> 32))
+
 static uint64_t
 hash_code_points(const Py_UCS4 *points, Py_ssize_t length)
 {
-    uint64_t hash = 14695981039346656037ULL;
+    uint64_t hash = FNV_OFFSET;
     for (Py_ssize_t i = 0; i < length; i++) {
-        hash ^= points[i];
-        hash *= 1099511628211ULL;
+        hash = FNV_STEP(hash, points[i]);
     }
-    return hash ^ (hash >> 32);
+    return FNV_FOLD(hash);
 }
 
 /* The slot holding this word, or the empty slot where it would go. */
@@ -246,11 +250,12 @@ find_slot(WordSlot *slots, size_t mask, const Py_UCS4 *pool, const Py_UCS4 *poin
     }
 }
 
-/* The kinds of the lower-cased token in token_buffer (0 for no configured word). */
+/* The kinds of the lower-cased token in token_buffer (0 for no configured word), whose
+ * FNV-1a steps the scan took as it read it (unfolded). */
 static unsigned int
-token_kinds(Py_ssize_t length)
+token_kinds(Py_ssize_t length, uint64_t stepped)
 {
-    uint64_t hash = hash_code_points(token_buffer, length);
+    uint64_t hash = FNV_FOLD(stepped);
     return find_slot(word_slots, word_mask, word_pool, token_buffer, length, hash)->kinds;
 }
 
@@ -447,6 +452,7 @@ static int
 scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
 {
     Py_ssize_t length = -1; /* of the current token; -1 between tokens */
+    uint64_t hash = FNV_OFFSET; /* of its lower-cased code points, up to longest_word */
     int in_run = 0;
     for (Py_ssize_t i = 0; i <= n; i++) {
         /* One step past the end, as a separator, ends the last token. */
@@ -465,7 +471,7 @@ scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
         }
         if (classes & SEPARATES) {
             if (length > 0 && length <= longest_word) {
-                unsigned int found = token_kinds(length);
+                unsigned int found = token_kinds(length, hash);
                 counts->stop_words += (found & STOP_WORD) != 0;
                 counts->link_words += (found & LINK_WORD) != 0;
             }
@@ -476,9 +482,12 @@ scan(int kind, const void *data, Py_ssize_t n, Counts *counts)
             counts->words++;
             counts->capitals += is_upper(c);
             length = 0;
+            hash = FNV_OFFSET;
         }
         if (length < longest_word) {
-            token_buffer[length] = to_lower(c);
+            Py_UCS4 lower = to_lower(c);
+            token_buffer[length] = lower;
+            hash = FNV_STEP(hash, lower);
         }
         length++;
     }
@@ -778,8 +787,19 @@ shape_of(PyObject *text, unsigned int *hints)
     *hints = line_hints(kind, data, n, counts.runs);
     int class, reason;
     decide(&counts, separators, ends_like_sentence(kind, data, n), &class, &reason);
-    return Py_BuildValue("(OOnn)", class_words[class], reason_words[reason], counts.words,
-                         counts.runs);
+    PyObject *words = PyLong_FromSsize_t(counts.words);
+    PyObject *runs = PyLong_FromSsize_t(counts.runs);
+    PyObject *shape = words && runs ? PyTuple_New(4) : NULL;
+    if (shape == NULL) {
+        Py_XDECREF(words);
+        Py_XDECREF(runs);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(shape, 0, Py_NewRef(class_words[class]));
+    PyTuple_SET_ITEM(shape, 1, Py_NewRef(reason_words[reason]));
+    PyTuple_SET_ITEM(shape, 2, words);
+    PyTuple_SET_ITEM(shape, 3, runs);
+    return shape;
 }
 
 PyDoc_STRVAR(shapes_doc,
