@@ -83,3 +83,30 @@ def test_a_line_record_is_the_same_without_the_extension(line: str) -> None:
     LINES.pop(line, None)
     with_c = _line_records([line])[line]
     assert _records_without_the_extension([line]) == [with_c]
+
+
+@given(st.lists(st.one_of(LINE, SHORT_LINE), max_size=20))
+def test_a_pages_line_facts_are_each_lines(lines: list[str]) -> None:
+    """``lines_facts`` reads the lines without hints itself: each line's facts must be
+    what ``line_facts`` reads of it, with its hints and with every hint."""
+    shapes, hints = textlines.line_shapes(lines)
+    found = textheader.lines_facts(lines, shapes, hints)
+    for line, shape, hinted, facts in zip(lines, shapes, hints, found, strict=True):
+        assert facts == textheader.line_facts(line, shape[3], hinted)
+        assert facts == textheader.line_facts(line, shape[3])
+
+
+def test_fixture_lines_facts_are_each_lines() -> None:
+    lines = sorted(
+        {
+            line.strip()
+            for path in CAPTURES.glob("*.txt")
+            for line in path.read_text(encoding="utf-8").split("\n")
+        }
+    )
+    shapes, hints = textlines.line_shapes(lines)
+    expected = [
+        textheader.line_facts(line, shape[3]) for line, shape in zip(lines, shapes, strict=True)
+    ]
+    assert textheader.lines_facts(lines, shapes, hints) == expected
+    assert sum(1 for hinted in hints if not hinted & textheader._PATTERN_HINTS) > 100

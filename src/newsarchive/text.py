@@ -48,7 +48,7 @@ from newsarchive.textheader import (
     header_lead,
     header_top,
     lead_photo,
-    line_facts,
+    lines_facts,
     meta_lines,
     pair_captions,
     previous_meta,
@@ -306,10 +306,7 @@ def _line_record(texts: list[str]) -> list[LineRecord]:
     if len(LINES) + len(texts) > LINES_KEPT:
         LINES.clear()
     shapes, hints = line_shapes(texts)
-    records = [
-        shape + line_facts(text, shape[3], hinted)
-        for text, shape, hinted in zip(texts, shapes, hints, strict=True)
-    ]
+    records = list(map(operator.add, shapes, lines_facts(texts, shapes, hints)))
     LINES.update(zip(texts, records, strict=True))
     return records
 
