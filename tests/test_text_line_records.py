@@ -109,4 +109,5 @@ def test_fixture_lines_facts_are_each_lines() -> None:
         textheader.line_facts(line, shape[3]) for line, shape in zip(lines, shapes, strict=True)
     ]
     assert textheader.lines_facts(lines, shapes, hints) == expected
-    assert sum(1 for hinted in hints if not hinted & textheader._PATTERN_HINTS) > 100
+    if textlines._shape_in_c is not textlines._not_shaped:  # C hints: many lines have none
+        assert sum(1 for hinted in hints if not hinted & textheader._PATTERN_HINTS) > 100
