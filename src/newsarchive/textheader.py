@@ -155,10 +155,14 @@ def lines_facts(
 ) -> list[tuple[str | None, bool]]:
     """:func:`line_facts` of each of ``texts`` (of those ``shapes`` and ``hints``), in one
     call for a page's new lines: the lines with none of the patterns' hints (about half
-    of them) are read here, without a call each, and :func:`line_facts` reads the others.
+    of them) and those too long for a header line (a fifth; :func:`line_facts` finds no
+    fact in a line of more than ``_META_WORDS`` runs, and no job title of four words) are
+    read here, without a call each, and :func:`line_facts` reads the others.
     """
     return [
-        line_facts(text, shape[3], hinted)
+        _NO_FACTS
+        if shape[3] > _META_WORDS
+        else line_facts(text, shape[3], hinted)
         if hinted & _PATTERN_HINTS
         else (_NAME_LINE if shape[3] <= 4 and len(text) <= _META_CHARS else _NO_FACTS)
         for text, shape, hinted in zip(texts, shapes, hints, strict=True)
