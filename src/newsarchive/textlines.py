@@ -171,11 +171,15 @@ def line_shapes(texts: list[str]) -> tuple[list[Shape], list[int]]:
 
 
 def decide(found: Measures) -> Shape:
-    """The class of a line from its measures: the classifier's thresholds, in one place.
+    """The class of a line from its measures: the classifier's thresholds.
 
-    Measures are read in the order the thresholds consult them, each once, and only when
-    one can still change the answer: most lines are short menu entries decided by their
-    length, so Python measures little more of them (:class:`_Measures` is lazy).
+    This is the definition: the C extension's ``shapes`` applies a compiled copy of it to
+    a page's new lines (see :func:`line_shapes`), and the tests compare the two on every
+    line they measure and at every threshold, so a threshold changed here and not there
+    fails them. Measures are read in the order the thresholds consult them, each once,
+    and only when one can still change the answer: most lines are short menu entries
+    decided by their length, so Python measures little more of them (:class:`_Measures`
+    is lazy).
     """
     words = found.words
     runs = found.runs
