@@ -259,3 +259,14 @@ def test_meta_lines_read_as_the_plain_reading(lines: list[tuple[str, str]]) -> N
     roles = [role for _, role in lines]
     records = _line_records(text for text, role in lines if not role)
     assert textheader.meta_lines(texts, roles, records) == _reference_meta_lines(texts, roles)
+
+
+def test_has_date_of_year_line_is_has_date_on_the_fixture_lines() -> None:
+    assert [
+        line for line in FIXTURE_LINES if dates.has_date_of_year_line(line) != _found(line)
+    ] == []
+
+
+@given(st.one_of(PIECE_LINE, BYLINE_LINE, ANY_LINE))
+def test_has_date_of_year_line_is_has_date(line: str) -> None:
+    assert dates.has_date_of_year_line(line) == _found(line)

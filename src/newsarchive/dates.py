@@ -224,6 +224,13 @@ def has_date(line: str) -> bool:
     return _ANY_YEAR.search(line) is not None and _first_date(line, None) is not None
 
 
+def has_date_of_year_line(line: str) -> bool:
+    """:func:`has_date` for a line already screened with :func:`has_year`: the year is
+    not searched for a second time (a line without one gives ``False`` all the same, as
+    the date search starts at each year in the line)."""
+    return _first_date(line, None) is not None
+
+
 def has_year(line: str) -> bool:
     """Whether ``line`` prints a year: without an ``anchor``, :func:`find_date` finds no
     date in a line that does not, so callers screen many lines with this cheap test."""
