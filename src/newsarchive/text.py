@@ -282,19 +282,19 @@ def _line_records(texts: Iterable[str]) -> dict[str, LineRecord]:
     """The record of each of ``texts`` (distinct line texts), by line text.
 
     Known lines cost a C-level lookup in the store, not a Python call; the new ones are
-    worked out together (:func:`_line_record`), and the page's own small table then
+    worked out together (:func:`_new_line_records`), and the page's own small table then
     serves its later passes.
     """
     texts = list(texts)
     found = dict(zip(texts, map(LINES.get, texts), strict=True))
     new = list(compress(found, map(operator.not_, found.values())))
     if new:
-        found.update(zip(new, _line_record(new), strict=True))
+        found.update(zip(new, _new_line_records(new), strict=True))
     # Every text missing from the store was given its record just above.
     return cast(dict[str, LineRecord], found)
 
 
-def _line_record(texts: list[str]) -> list[LineRecord]:
+def _new_line_records(texts: list[str]) -> list[LineRecord]:
     """Work out the records of new lines (their shapes, then their header facts) and keep
     them: what depends on a line alone is worked out once per line text (see the module
     notes). A page's new lines are shaped in one call and read in one loop, not by a
