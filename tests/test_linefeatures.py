@@ -12,11 +12,11 @@ which has a C compiler: there a missing extension is a broken build.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from pathlib import Path
 
 import pytest
+from compiled import skip_unless_built
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,16 +40,8 @@ from newsarchive.textlines import (
     line_shape,
 )
 
-try:
-    from newsarchive import _linefeatures
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip(
-        "newsarchive._linefeatures is not built (no C compiler at install time); "
-        "textlines measures every line in Python",
-        allow_module_level=True,
-    )
+skip_unless_built("newsarchive._linefeatures", "textlines measures every line in Python")
+from newsarchive import _linefeatures  # noqa: E402 - only once it is known to be built
 
 REPO = Path(__file__).resolve().parents[1]
 #: The code points a line is handed back to Python for (see _linefeatures.c).

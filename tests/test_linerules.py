@@ -13,13 +13,13 @@ memory and bad input.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import tracemalloc
 from collections.abc import Sequence
 
 import pytest
+from compiled import skip_unless_built
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_textrules_matcher import fixture_lines, reference, rule
@@ -30,16 +30,8 @@ from newsarchive import textrules
 from newsarchive.rules import Profile, Rule, RuleSet, default_rules
 from newsarchive.textrules import LineMatcher, _Matcher, line_matcher
 
-try:
-    from newsarchive._wordtrie import LineRules, WordTrie
-except ImportError:
-    if os.environ.get("CI"):  # CI has a C compiler: a missing extension is a broken build
-        raise
-    pytest.skip(
-        "the C extension _wordtrie is not built (no C compiler at install): "
-        "the Python matcher runs alone, so there is nothing to compare it with",
-        allow_module_level=True,
-    )
+skip_unless_built("newsarchive._wordtrie", "the Python matcher runs alone")
+from newsarchive._wordtrie import LineRules, WordTrie  # noqa: E402 - only once it is built
 
 
 def c_claims(compiled: LineRules, lines: Sequence[str]) -> list[Rule | None]:

@@ -9,7 +9,6 @@ and through the line matcher and profile detection built either way.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import tracemalloc
@@ -17,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from compiled import skip_unless_built
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_textrules_matcher import rule
@@ -34,16 +34,9 @@ from newsarchive.textrules import (
     line_matcher,
 )
 
-try:
-    from newsarchive import _wordtrie as wordtrie
-except ImportError:
-    if os.environ.get("CI"):  # CI has a C compiler: a missing extension is a broken build
-        raise
-    pytest.skip(
-        "the C extension _wordtrie is not built (no C compiler at install): "
-        "the regex scans run alone, so there is nothing to compare them with",
-        allow_module_level=True,
-    )
+skip_unless_built("newsarchive._wordtrie", "the regex scans run alone")
+from newsarchive import _wordtrie as wordtrie  # noqa: E402 - only once it is known to be built
+
 WordTrie = wordtrie.WordTrie
 
 ROOT = Path(__file__).resolve().parent.parent
