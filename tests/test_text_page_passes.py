@@ -160,55 +160,6 @@ def plain_pick_headline(
     return line if word_count(texts[above]) <= 6 else above
 
 
-def plain_assign_header(
-    header: list[int],
-    from_body: set[int],
-    texts: Sequence[str],
-    roles: list[str],
-    reasons: list[str | None],
-    profile: Any,
-) -> None:
-    """The header reader as first written: the page's roles searched for a kicker or dek."""
-    settings = profile.settings if profile is not None else {}
-    open_lines = [i for i in header if roles[i] == ""]
-    desk_bylines = textheader._desk_bylines(open_lines, texts, profile)
-    for i in desk_bylines:
-        roles[i] = "byline"
-    open_lines = [i for i in open_lines if i not in desk_bylines]
-    kicker_words = int(settings.get("kicker_above_headline", 0))
-    headline = plain_pick_headline(open_lines, from_body, texts, roles)
-    if headline is not None:
-        roles[headline] = "headline"
-        labels = ["kicker", "section"] if kicker_words else ["section"]
-        if not settings.get("section_label", True):
-            labels.remove("section")
-        for i in reversed([i for i in open_lines if i < headline]):
-            line = texts[i]
-            if "kicker" in labels and (
-                textheader._kicker_like(line)
-                or (textheader._section_like(line) and word_count(line) >= kicker_words)
-            ):
-                labels.remove("kicker")
-                roles[i] = "kicker"
-            elif "section" in labels and textheader._section_like(line):
-                labels.remove("section")
-                roles[i] = "section"
-            else:
-                break
-        for i in (i for i in open_lines if i > headline and roles[i] == ""):
-            if textheader._kicker_like(texts[i]) and "kicker" not in roles:
-                roles[i] = "kicker"
-            elif textheader._dek_like(texts[i]) and "dek" not in roles:
-                roles[i] = "dek"
-    names = textheader._names_above_date([i for i in header if roles[i] == ""], texts, roles)
-    for i in header:
-        if i in names:
-            roles[i] = "byline"
-        elif roles[i] == "":
-            roles[i] = "body" if i in from_body else "removed"
-            reasons[i] = None if i in from_body else "classifier:header-noise"
-
-
 # --------------------------------------------------------------------------- generated inputs
 
 CLASSES = ["good", "near", "short", "bad", "rule"]
@@ -389,20 +340,6 @@ def _check_headline(lines: list[int], from_body: set[int], texts: Any, roles: li
     )
 
 
-def _check_header(
-    header: list[int],
-    from_body: set[int],
-    texts: list[str],
-    roles: list[str],
-    reasons: list[str | None],
-    profile: Any,
-) -> None:
-    expected = (list(roles), list(reasons))
-    plain_assign_header(header, from_body, texts, *expected, profile)
-    textheader.assign_header(header, from_body, texts, roles, reasons, profile)
-    assert (roles, reasons) == expected
-
-
 def _check_sequence(texts: list[str], roles: list[str], meta: dict[int, str]) -> None:
     assert _sequence(texts, roles, meta) == plain_sequence(texts, roles, meta)
 
@@ -418,7 +355,6 @@ CHECKS = (
     (text, "_sequence", _check_sequence),
     (text, "list_heads", _check_list_heads),
     (textheader, "_pick_headline", _check_headline),
-    (text, "assign_header", _check_header),
 )
 
 

@@ -413,15 +413,11 @@ def assign_header(
                 roles[i] = "section"
             else:
                 break
-        # Only this reader gives kickers and deks, so the page has one when it gave one.
-        given = {roles[i] for i in open_lines if i < headline}
         for i in (i for i in open_lines if i > headline and roles[i] == ""):
-            if _kicker_like(texts[i]) and "kicker" not in given:
+            if _kicker_like(texts[i]) and "kicker" not in roles:
                 roles[i] = "kicker"
-                given.add("kicker")
-            elif _dek_like(texts[i]) and "dek" not in given:
+            elif _dek_like(texts[i]) and "dek" not in roles:
                 roles[i] = "dek"
-                given.add("dek")
     names = _names_above_date([i for i in header if roles[i] == ""], texts, roles)
     for i in header:
         if i in names:
